@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
+import { ScopesGuard } from './auth/guards/scopes.guard.js';
+import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { AppValidationPipe } from './common/validation.pipe.js';
+import { appConfig, authConfig, databaseConfig, type AppConfig } from './config/configuration.js';
+import type { DatabaseConfig } from './config/database.config.js';
+import { validateEnv } from './config/env.schema.js';
+import { buildDataSourceOptions } from './database/database.options.js';
+import { HealthModule } from './health/health.module.js';
+import { RecipesModule } from './recipes/recipes.module.js';
+import { UsersModule } from './users/users.module.js';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      validate: (env) => ({ ...validateEnv(env) }),
+      load: [appConfig, authConfig, databaseConfig],
+    }),
+    LoggerModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          genReqId: (request) => {
+            const given = request.headers['x-request-id'];
+            return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+          },
+          // Never log credentials: the serializers keep method, url and id only.
+          serializers: {
+            req: (request: { id: string; method: string; url: string }) => ({
+              id: request.id,
+              method: request.method,
+              url: request.url,
+            }),
+            res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+          },
+          redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
+        },
+      }),
+    }),
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (config: DatabaseConfig) => buildDataSourceOptions(config),
+    }),
+    AuthModule,
+    UsersModule,
+    RecipesModule,
+    HealthModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useClass: AppValidationPipe },
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: ScopesGuard },
+  ],
+})
+export class AppModule {}

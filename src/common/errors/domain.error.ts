@@ -1,0 +1,60 @@
+/**
+ * A rule a service refuses to break, with a stable code. The problem-details filter maps it
+ * to HTTP (the code becomes the problem `type`): services never build responses.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors?: { field: string; message: string }[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string) {
+    super(404, 'not-found', `${what} was not found.`);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(errors: { field: string; message: string }[]) {
+    super(400, 'validation-failed', 'The request is not valid; see errors.', errors);
+  }
+}
+
+/** 401: no usable bearer token (RFC 6750 §3). `invalid` says a token was sent and refused. */
+export class UnauthenticatedError extends DomainError {
+  constructor(
+    message: string,
+    readonly invalidToken = false,
+  ) {
+    super(401, invalidToken ? 'invalid-token' : 'unauthenticated', message);
+  }
+}
+
+/** 403 with `WWW-Authenticate: Bearer error="insufficient_scope"` (RFC 6750 §3.1). */
+export class InsufficientScopeError extends DomainError {
+  constructor(readonly scope: string) {
+    super(403, 'insufficient-scope', `This operation needs the "${scope}" scope.`);
+  }
+}
+
+/** RFC 6749 §5.2 error of the token endpoint. */
+export class OAuthError extends Error {
+  constructor(
+    readonly error: 'invalid_request' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope',
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}

@@ -1,0 +1,48 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ValidationError } from './errors/domain.error.js';
+
+export class PageQueryDto {
+  /** How many items per page (1–100). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  /** The `next_cursor` of the previous page. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+// Keyset pagination: the cursor is the last id seen, so a page costs the same at any depth.
+export function decodeCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const id = Number(Buffer.from(cursor, 'base64url').toString());
+  if (!Number.isSafeInteger(id) || id < 0) {
+    throw new ValidationError([{ field: 'cursor', message: 'cursor is not one this API gave out' }]);
+  }
+  return id;
+}
+
+/** `rows` was fetched with `limit + 1` to learn whether another page follows. */
+export function toPage<T extends { id: number }, D>(
+  rows: T[],
+  limit: number,
+  map: (row: T) => D,
+): Page<D> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(map),
+    next_cursor: rows.length > limit && last ? Buffer.from(String(last.id)).toString('base64url') : null,
+  };
+}

@@ -1,0 +1,17 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { NotFoundError, ValidationError } from './errors/domain.error.js';
+
+const MAX_ID = 2 ** 31 - 1;
+
+/** Path ids: not a whole number → 400; beyond any id the database can hold → 404. */
+@Injectable()
+export class ParseIdPipe implements PipeTransform<string, number> {
+  transform(value: string): number {
+    if (!/^\d{1,20}$/.test(value)) {
+      throw new ValidationError([{ field: 'id', message: 'id must be a positive whole number' }]);
+    }
+    const id = Number(value);
+    if (id < 1 || id > MAX_ID) throw new NotFoundError('This resource');
+    return id;
+  }
+}

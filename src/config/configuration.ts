@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { registerAs } from '@nestjs/config';
+import { readDatabaseConfig, sqlitePath } from './database.config.js';
+import { validateEnv } from './env.schema.js';
+
+export const appConfig = registerAs('app', () => {
+  const env = validateEnv(process.env);
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    corsOrigins: env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [],
+    firstSuperuser: env.FIRST_SUPERUSER
+      ? { email: env.FIRST_SUPERUSER, password: env.FIRST_SUPERUSER_PASSWORD! }
+      : undefined,
+  };
+});
+
+export const databaseConfig = registerAs('database', readDatabaseConfig);
+
+/**
+ * In development a secret is generated once and kept beside the SQLite file (mode 0600),
+ * so tokens survive restarts; an in-memory database gets a per-process secret.
+ */
+function developmentSecret(databasePath: string): string {
+  if (databasePath === ':memory:') return randomBytes(32).toString('base64url');
+  const file = join(dirname(databasePath), 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+export const authConfig = registerAs('auth', () => {
+  const env = validateEnv(process.env);
+  return {
+    secret: env.JWT_SECRET ?? developmentSecret(sqlitePath(env.DATABASE_URL)),
+    algorithm: env.JWT_ALGORITHM as 'HS256',
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    accessTokenMinutes: env.ACCESS_TOKEN_EXPIRE_MINUTES,
+    sessionDays: env.REFRESH_TOKEN_EXPIRE_DAYS,
+    argon2: {
+      memoryCost: env.ARGON2_MEMORY_COST,
+      timeCost: env.ARGON2_TIME_COST,
+      parallelism: env.ARGON2_PARALLELISM,
+    },
+  };
+});
+
+export type AppConfig = ReturnType<typeof appConfig>;
+export type AuthConfig = ReturnType<typeof authConfig>;

@@ -1,0 +1,136 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** Every environment variable the server reads, with its default. */
+export class Env {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Matches(/^sqlite:.+$/, {
+    message: 'DATABASE_URL must look like sqlite:data/recipes.db or sqlite::memory: (PostgreSQL is not supported yet)',
+  })
+  DATABASE_URL = 'sqlite:data/recipes.db';
+
+  @IsOptional()
+  @IsString()
+  JWT_SECRET?: string;
+
+  @IsIn(['HS256'], { message: 'JWT_ALGORITHM must be HS256 (asymmetric keys are not supported yet)' })
+  JWT_ALGORITHM = 'HS256';
+
+  @IsString()
+  @MinLength(1)
+  JWT_ISSUER = 'recipe-api';
+
+  @IsString()
+  @MinLength(1)
+  JWT_AUDIENCE = 'recipe-api';
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  ACCESS_TOKEN_EXPIRE_MINUTES = 30;
+
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  REFRESH_TOKEN_EXPIRE_DAYS = 30;
+
+  @IsOptional()
+  @IsEmail()
+  FIRST_SUPERUSER?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  FIRST_SUPERUSER_PASSWORD?: string;
+
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024)
+  BODY_LIMIT_BYTES = 100 * 1024;
+
+  // OWASP's argon2id floor: 19 MiB, 2 iterations, 1 lane. Only stronger settings are accepted.
+  @IsInt()
+  @Min(19456)
+  @Max(1024 * 1024)
+  ARGON2_MEMORY_COST = 19456;
+
+  @IsInt()
+  @Min(2)
+  @Max(20)
+  ARGON2_TIME_COST = 2;
+
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  ARGON2_PARALLELISM = 1;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  RATE_LIMIT_ENABLED = true;
+}
+
+const numeric = new Set([
+  'PORT',
+  'ACCESS_TOKEN_EXPIRE_MINUTES',
+  'REFRESH_TOKEN_EXPIRE_DAYS',
+  'BODY_LIMIT_BYTES',
+  'ARGON2_MEMORY_COST',
+  'ARGON2_TIME_COST',
+  'ARGON2_PARALLELISM',
+]);
+
+/** Validates the environment; throws one message naming every bad variable. */
+export function validateEnv(raw: Record<string, unknown>): Env {
+  const known = Object.keys(new Env()).concat('JWT_SECRET', 'FIRST_SUPERUSER', 'FIRST_SUPERUSER_PASSWORD', 'CORS_ORIGINS');
+  const picked: Record<string, unknown> = {};
+  for (const key of known) {
+    const value = raw[key];
+    if (value === undefined || value === '') continue;
+    picked[key] = numeric.has(key) && /^-?\d+$/.test(String(value)) ? Number(value) : value;
+  }
+  const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: true, forbidNonWhitelisted: false });
+  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (env.NODE_ENV === 'production' && Buffer.byteLength(env.JWT_SECRET ?? '') < 32) {
+    problems.push('JWT_SECRET: must be set to at least 32 bytes when NODE_ENV=production');
+  }
+  if (Boolean(env.FIRST_SUPERUSER) !== Boolean(env.FIRST_SUPERUSER_PASSWORD)) {
+    problems.push('FIRST_SUPERUSER_PASSWORD: FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD are set together');
+  }
+  if (problems.length > 0) {
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return env;
+}

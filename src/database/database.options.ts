@@ -1,0 +1,27 @@
+import type { DataSourceOptions } from 'typeorm';
+import { Session } from '../auth/session.entity.js';
+import type { DatabaseConfig } from '../config/database.config.js';
+import { Recipe } from '../recipes/recipe.entity.js';
+import { User } from '../users/user.entity.js';
+import { Init1795400040487 } from './migrations/1795400040487-Init.js';
+
+export const entities = [User, Session, Recipe];
+
+/** The one place that turns configuration into TypeORM options, for the app and the CLI. */
+export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  return {
+    type: 'better-sqlite3',
+    database: config.path,
+    entities,
+    migrations: [Init1795400040487],
+    migrationsRun: true,
+    synchronize: false,
+    // WAL lets readers run beside the writer; FULL keeps a committed row through a power cut.
+    enableWAL: config.path !== ':memory:',
+    timeout: 5000,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUrl, Length, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+
+export class CreateRecipeDto {
+  /** @example Chicken Vesuvio */
+  @IsString()
+  @Length(1, 256)
+  label: string;
+
+  /** @example Serious Eats */
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  source?: string;
+
+  /** An absolute http(s) URL. @example http://www.seriouseats.com/recipes/2011/12/chicken-vesuvio-recipe.html */
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  url?: string;
+
+  /** Defaults to the caller; only a superuser may name another user. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2 ** 31 - 1)
+  submitter_id?: number;
+}
+
+export class UpdateRecipeDto extends PartialType(OmitType(CreateRecipeDto, ['submitter_id'] as const)) {}
+
+export class ListRecipesQueryDto extends PageQueryDto {
+  /** Case-insensitive part of the label. @example chicken */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  keyword?: string;
+
+  /** Only this user's recipes. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2 ** 31 - 1)
+  submitter_id?: number;
+}
+
+export class SearchRecipesQueryDto {
+  /** At least 3 characters of the label, any case. @example chicken */
+  @IsString()
+  @MinLength(3)
+  @MaxLength(100)
+  keyword: string;
+
+  /** @example 10 */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  max_results: number = 10;
+}

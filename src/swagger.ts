@@ -1,0 +1,31 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ProblemDto } from './common/api-errors.decorator.js';
+
+/** Swagger UI at /docs, the document at /docs-json; Authorize offers the password flow and a bearer field. */
+export function setupSwagger(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Recipe API')
+    .setDescription('Accounts, JWT authentication and recipes. Errors are RFC 9457 problem details.')
+    .setVersion('1')
+    .addOAuth2({
+      type: 'oauth2',
+      flows: {
+        password: {
+          tokenUrl: '/api/v1/auth/login',
+          scopes: {
+            profile: 'Read and change your own account',
+            'recipes:write': 'Create, change and delete your recipes',
+            'users:admin': 'Manage all users (superusers only)',
+          },
+        },
+      },
+    })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
