@@ -21,7 +21,7 @@ import { UsersModule } from './users/users.module.js';
   imports: [
     ConfigModule.forRoot({
       isGlobal: true,
-      validate: (env) => ({ ...validateEnv(env) }),
+      validate: validateEnv,
       load: [appConfig, authConfig, databaseConfig],
     }),
     LoggerModule.forRootAsync({

@@ -118,7 +118,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   for (const key of known) {
     const value = raw[key];
     if (value === undefined || value === '') continue;
-    picked[key] = numeric.has(key) && /^-?\d+$/.test(String(value)) ? Number(value) : value;
+    picked[key] = numeric.has(key) && typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   }
   const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, forbidNonWhitelisted: false });

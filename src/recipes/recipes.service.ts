@@ -32,7 +32,7 @@ export class RecipesService {
     if (query.keyword) {
       qb.andWhere("lower(recipe.label) LIKE lower(:pattern) ESCAPE '\\'", { pattern: likePattern(query.keyword) });
     }
-    return toPage(await qb.getMany(), query.limit, RecipeDto.from);
+    return toPage(await qb.getMany(), query.limit, (recipe) => RecipeDto.from(recipe));
   }
 
   async get(id: number): Promise<Recipe> {

@@ -70,7 +70,7 @@ export class UsersService {
       order: { id: 'ASC' },
       take: query.limit + 1,
     });
-    return toPage(rows, query.limit, UserDto.from);
+    return toPage(rows, query.limit, (user) => UserDto.from(user));
   }
 
   async update(user: User, changes: UpdateProfileDto | AdminUpdateUserDto): Promise<User> {
