@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -27,12 +26,10 @@ import { UsersModule } from './users/users.module.js';
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (config: AppConfig) => ({
+        // nestjs-pino's default adds the prefix-excluded paths that Nest adds too: /health logged twice.
+        forRoutes: [{ path: '{/*splat}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.logLevel,
-          genReqId: (request) => {
-            const given = request.headers['x-request-id'];
-            return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-          },
           // Never log credentials: the serializers keep method, url and id only.
           serializers: {
             req: (request: { id: string; method: string; url: string }) => ({

@@ -18,10 +18,17 @@ interface Problem {
 // RFC 6749 §5.2: the token endpoints answer errors in OAuth's shape, not problem+json.
 const TOKEN_ENDPOINT = /^\/api\/v1\/auth\/(login|refresh)\/?(\?|$)/;
 
-const FASTIFY_DETAILS: Record<number, string> = {
-  400: 'The request body could not be parsed.',
-  413: 'The request body is too large.',
-  415: 'This content type is not supported here.',
+// Framework and library messages never reach clients: each status gets our own sentence.
+const DETAILS: Record<number, string> = {
+  400: 'The request could not be read: send well-formed JSON, form or multipart data.',
+  401: 'This operation needs a bearer access token.',
+  403: 'You may not do this.',
+  405: 'This method is not allowed here.',
+  406: 'This API answers in JSON only.',
+  413: 'The request body is larger than this API accepts.',
+  415: 'This content type is not accepted here: send application/json.',
+  429: 'Too many requests: slow down and try again later.',
+  503: 'The service is not ready: its database is unreachable.',
 };
 
 /** Turns every error into RFC 9457 problem details; nothing internal reaches the client. */
@@ -88,23 +95,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof OAuthError) {
       return { status: 400, type: 'about:blank', detail: exception.description };
     }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const detail =
-        status === 404
-          ? `No route matches ${request.method} ${request.url.split('?')[0]}.`
-          : exception.message;
-      return { status, type: 'about:blank', detail: status >= 500 ? 'Something went wrong.' : detail };
-    }
-    // Errors Fastify raises before a handler runs (body parsing, content type, size).
-    const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
-    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      return {
-        status: statusCode,
-        type: 'about:blank',
-        detail: FASTIFY_DETAILS[statusCode] ?? 'The request was refused.',
-      };
-    }
-    return { status: 500, type: 'about:blank', detail: 'Something went wrong on our side.' };
+    // Nest's HttpExceptions, and errors Fastify raises before a handler runs (body, type, size).
+    const fastifyStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
+    const status =
+      exception instanceof HttpException
+        ? exception.getStatus()
+        : typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500
+          ? fastifyStatus
+          : 500;
+    const detail =
+      status === 404
+        ? `No route matches ${request.method} ${request.url.split('?')[0]}.`
+        : (DETAILS[status] ?? (status < 500 ? 'The request was refused.' : 'Something went wrong on our side.'));
+    return { status, type: 'about:blank', detail };
   }
 }

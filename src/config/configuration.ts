@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { readDatabaseConfig, sqlitePath } from './database.config.js';
@@ -29,11 +29,13 @@ export const databaseConfig = registerAs('database', readDatabaseConfig);
 function developmentSecret(databasePath: string): string {
   if (databasePath === ':memory:') return randomBytes(32).toString('base64url');
   const file = join(dirname(databasePath), 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dirname(file), { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-  return secret;
+  try {
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // made by an earlier start
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 export const authConfig = registerAs('auth', () => {

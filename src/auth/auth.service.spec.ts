@@ -1,0 +1,75 @@
+import { JwtModule } from '@nestjs/jwt';
+import { authConfig } from '../config/configuration.js';
+import type { TestingModule } from '@nestjs/testing';
+import { hash, parseOptions } from '@node-rs/argon2';
+import { DataSource } from 'typeorm';
+import { createServiceModule } from '../../test/helpers/module.js';
+import { OAuthError } from '../common/errors/domain.error.js';
+import { PasswordService } from '../users/password.service.js';
+import { UsersService } from '../users/users.service.js';
+import { AuthService } from './auth.service.js';
+import { SessionsService } from './sessions.service.js';
+import { jwtOptions, TokensService } from './tokens.service.js';
+
+describe('AuthService', () => {
+  let module: TestingModule;
+  let auth: AuthService;
+  let users: UsersService;
+
+  beforeAll(async () => {
+    module = await createServiceModule(
+      [AuthService, UsersService, PasswordService, SessionsService, TokensService],
+      [JwtModule.registerAsync({ inject: [authConfig.KEY], useFactory: jwtOptions })],
+    );
+    auth = module.get(AuthService);
+    users = module.get(UsersService);
+  });
+  afterAll(() => module.close());
+
+  const invalidGrant = expect.objectContaining({ error: 'invalid_grant', description: 'Incorrect email or password.' });
+
+  it('should give one answer for an unknown email, a wrong password and an inactive account', async () => {
+    const user = await users.create({ email: 'same@example.com', password: 'right password' });
+    await expect(auth.checkCredentials('nobody@example.com', 'right password')).rejects.toEqual(invalidGrant);
+    await expect(auth.checkCredentials('same@example.com', 'wrong password')).rejects.toEqual(invalidGrant);
+    await users.update(user, { is_active: false });
+    await expect(auth.checkCredentials('same@example.com', 'right password')).rejects.toEqual(invalidGrant);
+  });
+
+  it('should find the account whatever the letter case of the email', async () => {
+    await users.create({ email: 'case@example.com', password: 'right password' });
+    await expect(auth.checkCredentials('CASE@Example.com', 'right password')).resolves.toMatchObject({
+      email: 'case@example.com',
+    });
+  });
+
+  it('should upgrade a hash made with weaker parameters at login', async () => {
+    const user = await users.create({ email: 'old@example.com', password: 'right password' });
+    const weak = await hash('right password', { memoryCost: 8192, timeCost: 1, parallelism: 1, algorithm: 2 });
+    await module.get(DataSource).query('UPDATE users SET hashed_password = ? WHERE id = ?', [weak, user.id]);
+    await auth.checkCredentials('old@example.com', 'right password');
+    const [row] = await module.get(DataSource).query('SELECT hashed_password FROM users WHERE id = ?', [user.id]);
+    expect(parseOptions(row.hashed_password)).toMatchObject({ memoryCost: 19456, timeCost: 2 });
+  });
+
+  it('should grant every allowed scope by default and narrow on request', async () => {
+    const user = await users.create({ email: 'scopes@example.com', password: 'right password' });
+    await expect(auth.login(user, undefined, {})).resolves.toMatchObject({ scope: 'profile recipes:write' });
+    await expect(auth.login(user, 'profile', {})).resolves.toMatchObject({ scope: 'profile' });
+    await expect(auth.login(user, 'users:admin recipes:write', {})).resolves.toMatchObject({ scope: 'recipes:write' });
+  });
+
+  it('should refuse unknown scopes and a request of nothing it may grant', async () => {
+    const user = await users.create({ email: 'noscope@example.com', password: 'right password' });
+    await expect(auth.login(user, 'root', {})).rejects.toThrow(OAuthError);
+    await expect(auth.login(user, 'users:admin', {})).rejects.toEqual(expect.objectContaining({ error: 'invalid_scope' }));
+  });
+
+  it('should start a session per login, named by the token response', async () => {
+    const user = await users.create({ email: 'session@example.com', password: 'right password', isSuperuser: true });
+    const token = await auth.login(user, undefined, { userAgent: 'vitest', ip: '127.0.0.1' });
+    expect(token).toMatchObject({ token_type: 'bearer', expires_in: 1800, scope: 'profile recipes:write users:admin' });
+    const rows = await module.get(DataSource).query('SELECT user_agent, ip FROM sessions WHERE user_id = ?', [user.id]);
+    expect(rows).toEqual([{ user_agent: 'vitest', ip: '127.0.0.1' }]);
+  });
+});

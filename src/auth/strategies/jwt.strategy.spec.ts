@@ -1,0 +1,82 @@
+import { JwtModule } from '@nestjs/jwt';
+import { authConfig } from '../../config/configuration.js';
+import type { TestingModule } from '@nestjs/testing';
+import jwt from 'jsonwebtoken';
+import { createServiceModule } from '../../../test/helpers/module.js';
+import { UnauthenticatedError } from '../../common/errors/domain.error.js';
+import { PasswordService } from '../../users/password.service.js';
+import type { User } from '../../users/user.entity.js';
+import { UsersService } from '../../users/users.service.js';
+import { SessionsService } from '../sessions.service.js';
+import { jwtOptions, TokensService } from '../tokens.service.js';
+import { JwtStrategy } from './jwt.strategy.js';
+
+const SECRET = 'unit-test-secret-that-is-at-least-32-bytes';
+
+describe('JwtStrategy and TokensService', () => {
+  let module: TestingModule;
+  let strategy: JwtStrategy;
+  let user: User;
+  let sessionId: string;
+  let token: string;
+
+  beforeAll(async () => {
+    process.env.JWT_SECRET = SECRET;
+    module = await createServiceModule(
+      [JwtStrategy, TokensService, SessionsService, UsersService, PasswordService],
+      [
+        JwtModule.registerAsync({ inject: [authConfig.KEY], useFactory: jwtOptions }),
+      ],
+    );
+    strategy = module.get(JwtStrategy);
+    user = await module.get(UsersService).create({ email: 'jwt@example.com', password: 'long enough pw' });
+    sessionId = (await module.get(SessionsService).start(user.id, {})).id;
+    token = await module.get(TokensService).signAccessToken(user, sessionId, ['profile']);
+  });
+  afterAll(() => module.close());
+
+  it('should sign an RFC 9068 access token with every contract claim', () => {
+    const decoded = jwt.verify(token, SECRET, {
+      algorithms: ['HS256'],
+      issuer: 'recipe-api',
+      audience: 'recipe-api',
+      complete: true,
+    });
+    expect(decoded.header).toMatchObject({ alg: 'HS256', typ: 'at+jwt' });
+    expect(decoded.payload).toMatchObject({ sub: String(user.id), type: 'access_token', sid: sessionId, scope: 'profile' });
+    expect(decoded.payload).toHaveProperty('jti');
+    expect(decoded.payload).toHaveProperty('exp');
+    expect(decoded.payload).toHaveProperty('iat');
+  });
+
+  it('should accept its own token and name the user, session and scopes', async () => {
+    const { header, payload } = jwt.decode(token, { complete: true })!;
+    await expect(strategy.validate({ header, payload, signature: '' })).resolves.toMatchObject({
+      user: { id: user.id },
+      sessionId,
+      scopes: ['profile'],
+    });
+  });
+
+  it.each([
+    ['a typ other than at+jwt', { typ: 'JWT' }, {}],
+    ['another token type', {}, { type: 'refresh_token' }],
+    ['no exp', {}, { exp: undefined }],
+    ['a non-numeric sub', {}, { sub: 'admin' }],
+    ['an unknown session', {}, { sid: '00000000-0000-0000-0000-000000000000' }],
+    ['a session of another user', {}, { sub: '999999' }],
+  ])('should refuse a token with %s', async (_case, headerChanges, payloadChanges) => {
+    const { header, payload } = jwt.decode(token, { complete: true })!;
+    const claims = { ...(payload as object), ...payloadChanges };
+    await expect(
+      strategy.validate({ header: { ...header, ...headerChanges }, payload: claims, signature: '' }),
+    ).rejects.toThrow(UnauthenticatedError);
+  });
+
+  it('should refuse the token once its session is revoked', async () => {
+    const other = (await module.get(SessionsService).start(user.id, {})).id;
+    const { header, payload } = jwt.decode(await module.get(TokensService).signAccessToken(user, other, []), { complete: true })!;
+    await module.get(SessionsService).revoke(other);
+    await expect(strategy.validate({ header, payload, signature: '' })).rejects.toThrow(UnauthenticatedError);
+  });
+});

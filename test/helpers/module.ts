@@ -1,0 +1,20 @@
+import type { Provider } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { appConfig, authConfig } from '../../src/config/configuration.js';
+import { buildDataSourceOptions, entities } from '../../src/database/database.options.js';
+
+/** A unit-test module: the given providers on a fresh, migrated in-memory SQLite database. */
+export function createServiceModule(providers: Provider[], imports: Parameters<typeof Test.createTestingModule>[0]['imports'] = []): Promise<TestingModule> {
+  process.env.JWT_SECRET ??= 'unit-test-secret-that-is-at-least-32-bytes';
+  return Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig] }),
+      TypeOrmModule.forRoot(buildDataSourceOptions({ path: ':memory:' })),
+      TypeOrmModule.forFeature(entities),
+      ...imports,
+    ],
+    providers,
+  }).compile();
+}
