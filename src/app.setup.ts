@@ -1,14 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './config/configuration.js';
 
-/** Fastify as the contract wants it: trailing slashes accepted, bodies capped. */
+/** Fastify as the contract wants it: trailing slashes accepted, bodies capped, request ids. */
 export function createAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: appConfig().bodyLimit,
     routerOptions: { ignoreTrailingSlash: true },
+    // A caller's X-Request-Id (a proxy's, say) is kept; otherwise each request gets a UUID.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
   });
 }
 
@@ -30,19 +34,24 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
           config.corsOrigins.includes(origin) ||
           (config.nodeEnv === 'development' && isLocalOrigin(origin)),
       ),
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After'],
+    // A bare OPTIONS is answered like any unknown request (problem+json), not as a broken preflight.
+    strictPreflight: false,
     maxAge: 600,
   });
   await app.register(helmet, {
-    // Swagger UI's page runs an inline bootstrap script and loads images from data: URIs.
-    contentSecurityPolicy: {
-      directives: { scriptSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
-    },
+    // Helmet's default CSP already fits Swagger UI (same-origin scripts only, data: images), except
+    // upgrade-insecure-requests: on plain HTTP at a non-loopback address the UI's assets would be
+    // fetched over https and /docs would stay blank.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
   // The tutorial's SPA logs in with FormData: multipart fields become the body, files are refused.
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     limits: { files: 0, fields: 20, fieldSize: config.bodyLimit },
   });
+  // Fastify parses text/plain by default; this API takes JSON, forms and multipart only (else 415).
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   return app;
 }

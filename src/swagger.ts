@@ -1,12 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ProblemDto } from './common/api-errors.decorator.js';
 
-/** Swagger UI at /docs, the document at /docs-json; Authorize offers the password flow and a bearer field. */
-export function setupSwagger(app: INestApplication): void {
+/** The OpenAPI document: the password flow (token URL, the three scopes) and a bearer field. */
+export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Recipe API')
-    .setDescription('Accounts, JWT authentication and recipes. Errors are RFC 9457 problem details.')
+    .setDescription(
+      'Accounts, JWT authentication and recipes. Errors are RFC 9457 problem details.',
+    )
     .setVersion('1')
     .addOAuth2({
       type: 'oauth2',
@@ -23,8 +25,12 @@ export function setupSwagger(app: INestApplication): void {
     })
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
-  SwaggerModule.setup('docs', app, document, {
+  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+}
+
+/** Swagger UI at /docs, the document at /docs-json; Authorize keeps the token across reloads. */
+export function setupSwagger(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });

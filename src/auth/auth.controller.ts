@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOAuth2, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
+import { ApiAuthenticated } from '../common/decorators/scopes.decorator.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import type { User } from '../users/user.entity.js';
 import { AuthService } from './auth.service.js';
@@ -30,6 +31,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   @UseGuards(LocalAuthGuard)
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
   @ApiBody({ type: LoginDto })
@@ -44,18 +46,14 @@ export class AuthController {
   /** End this session: its access tokens stop working at once. */
   @Post('logout')
   @HttpCode(204)
-  @ApiBearerAuth()
-  @ApiOAuth2([])
-  @ApiErrors(401)
+  @ApiAuthenticated()
   logout(@CurrentUser() { sessionId }: Principal): Promise<void> {
     return this.auth.logout(sessionId);
   }
 
   /** The signed-in user. */
   @Get('me')
-  @ApiBearerAuth()
-  @ApiOAuth2([])
-  @ApiErrors(401)
+  @ApiAuthenticated()
   me(@CurrentUser() { user }: Principal): UserDto {
     return UserDto.from(user);
   }

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { JwtService, type JwtModuleOptions } from '@nestjs/jwt';
 import { SCOPES, type Scope } from '../common/decorators/scopes.decorator.js';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
 import type { User } from '../users/user.entity.js';
@@ -23,6 +23,20 @@ export interface AccessTokenClaims {
 /** The scopes this user may hold right now: `users:admin` is for superusers only. */
 export function allowedScopes(user: User): Scope[] {
   return user.isSuperuser ? [...SCOPES] : SCOPES.filter((scope) => scope !== 'users:admin');
+}
+
+/** Signing options: a KeyObject (jsonwebtoken parses a string secret on every call), pinned claims. */
+export function jwtOptions(config: AuthConfig): JwtModuleOptions {
+  return {
+    secret: createSecretKey(Buffer.from(config.secret)),
+    signOptions: {
+      algorithm: config.algorithm,
+      issuer: config.issuer,
+      audience: config.audience,
+      expiresIn: config.accessTokenMinutes * 60,
+      header: { alg: config.algorithm, typ: ACCESS_TOKEN_TYP },
+    },
+  };
 }
 
 @Injectable()

@@ -5,7 +5,7 @@ import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 export class FieldErrorDto {
   /** @example email */
   field: string;
-  /** @example email must be an email */
+  /** @example "email must be an email" */
   message: string;
 }
 

@@ -26,11 +26,15 @@ export interface Page<T> {
 // Keyset pagination: the cursor is the last id seen, so a page costs the same at any depth.
 export function decodeCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
-  const id = Number(Buffer.from(cursor, 'base64url').toString());
-  if (!Number.isSafeInteger(id) || id < 0) {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  if (!/^[1-9]\d{0,15}$/.test(text) || encodeCursor(Number(text)) !== cursor) {
     throw new ValidationError([{ field: 'cursor', message: 'cursor is not one this API gave out' }]);
   }
-  return id;
+  return Number(text);
+}
+
+function encodeCursor(id: number): string {
+  return Buffer.from(String(id)).toString('base64url');
 }
 
 /** `rows` was fetched with `limit + 1` to learn whether another page follows. */
@@ -43,6 +47,6 @@ export function toPage<T extends { id: number }, D>(
   const last = items.at(-1);
   return {
     items: items.map(map),
-    next_cursor: rows.length > limit && last ? Buffer.from(String(last.id)).toString('base64url') : null,
+    next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null,
   };
 }

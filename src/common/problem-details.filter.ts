@@ -26,10 +26,16 @@ const DETAILS: Record<number, string> = {
   405: 'This method is not allowed here.',
   406: 'This API answers in JSON only.',
   413: 'The request body is larger than this API accepts.',
-  415: 'This content type is not accepted here: send application/json.',
+  415: 'This content type is not accepted here: send JSON, or a form where the operation takes one.',
   429: 'Too many requests: slow down and try again later.',
   503: 'The service is not ready: its database is unreachable.',
 };
+
+// busboy's errors for a broken multipart body carry no status: they are the client's fault.
+const MULTIPART_ERRORS = /^(Multipart: |Unexpected end of|Malformed part header)/;
+
+// RFC 6750 §3: error_description is a quoted string without '"' or '\'.
+const quoted = (text: string) => `"${text.replace(/["\\]/g, "'")}"`;
 
 /** Turns every error into RFC 9457 problem details; nothing internal reaches the client. */
 @Catch()
@@ -46,13 +52,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       reply.header(
         'WWW-Authenticate',
         exception.invalidToken
-          ? `Bearer error="invalid_token", error_description="${exception.message}"`
+          ? `Bearer error="invalid_token", error_description=${quoted(exception.message)}`
           : 'Bearer',
       );
     } else if (exception instanceof InsufficientScopeError) {
       reply.header(
         'WWW-Authenticate',
-        `Bearer error="insufficient_scope", scope="${exception.scope}", error_description="${exception.message}"`,
+        `Bearer error="insufficient_scope", scope="${exception.scope}", error_description=${quoted(exception.message)}`,
       );
     }
 
@@ -102,7 +108,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ? exception.getStatus()
         : typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500
           ? fastifyStatus
-          : 500;
+          : exception instanceof Error && MULTIPART_ERRORS.test(exception.message)
+            ? 400
+            : 500;
     const detail =
       status === 404
         ? `No route matches ${request.method} ${request.url.split('?')[0]}.`

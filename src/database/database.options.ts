@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import { Session } from '../auth/session.entity.js';
 import type { DatabaseConfig } from '../config/database.config.js';
@@ -19,9 +20,13 @@ export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOption
     // WAL lets readers run beside the writer; FULL keeps a committed row through a power cut.
     enableWAL: config.path !== ':memory:',
     timeout: 5000,
-    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+    prepareDatabase: (db: Database) => {
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
+      // SQLite's lower() folds A–Z only; keyword search needs É to match é.
+      db.function('unicode_lower', { deterministic: true }, (text) =>
+        typeof text === 'string' ? text.toLowerCase() : text,
+      );
     },
   };
 }

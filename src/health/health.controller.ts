@@ -1,7 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  TypeOrmHealthIndicator,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
 import { Public } from '../common/decorators/public.decorator.js';
+import { LivenessDto } from './liveness.dto.js';
 
 @ApiTags('health')
 @Public()
@@ -14,7 +20,7 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get()
-  live(): { status: 'ok' } {
+  live(): LivenessDto {
     return { status: 'ok' };
   }
 

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOAuth2, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
-import { Scopes } from '../common/decorators/scopes.decorator.js';
+import { ApiAuthenticated, Scopes } from '../common/decorators/scopes.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import {
   CreateRecipeDto,
@@ -38,9 +38,7 @@ export class RecipesController {
 
   /** The caller's newest 100 recipes, for the tutorial front end. */
   @Get('my-recipes')
-  @ApiBearerAuth()
-  @ApiOAuth2([])
-  @ApiErrors(401)
+  @ApiAuthenticated()
   async mine(@CurrentUser() { user }: Principal): Promise<RecipeResultsDto> {
     return { results: (await this.recipes.list({ submitter_id: user.id, limit: 100 })).items };
   }
@@ -55,7 +53,7 @@ export class RecipesController {
   /** Add a recipe; `Location` names it. */
   @Post()
   @Scopes('recipes:write')
-  @ApiErrors(400, 401, 403)
+  @ApiErrors(400)
   async create(
     @Body() dto: CreateRecipeDto,
     @CurrentUser() caller: Principal,
@@ -69,7 +67,7 @@ export class RecipesController {
   /** Change a recipe (its submitter or a superuser). */
   @Patch(':id')
   @Scopes('recipes:write')
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 404)
   async update(
     @Param('id', ParseIdPipe) id: number,
     @Body() dto: UpdateRecipeDto,
@@ -82,7 +80,7 @@ export class RecipesController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('recipes:write')
-  @ApiErrors(400, 401, 403, 404)
+  @ApiErrors(400, 404)
   remove(@Param('id', ParseIdPipe) id: number, @CurrentUser() caller: Principal): Promise<void> {
     return this.recipes.remove(id, caller);
   }

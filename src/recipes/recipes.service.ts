@@ -30,7 +30,9 @@ export class RecipesService {
     if (before !== undefined) qb.andWhere({ id: LessThan(before) });
     if (query.submitter_id !== undefined) qb.andWhere({ submitterId: query.submitter_id });
     if (query.keyword) {
-      qb.andWhere("lower(recipe.label) LIKE lower(:pattern) ESCAPE '\\'", { pattern: likePattern(query.keyword) });
+      qb.andWhere("unicode_lower(recipe.label) LIKE :pattern ESCAPE '\\'", {
+        pattern: likePattern(query.keyword.toLowerCase()),
+      });
     }
     return toPage(await qb.getMany(), query.limit, (recipe) => RecipeDto.from(recipe));
   }

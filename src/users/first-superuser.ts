@@ -1,8 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { appConfig, type AppConfig } from '../config/configuration.js';
+import { passwordPolicyProblem } from './dto/password.validator.js';
 import { EmailTakenError, UsersService } from './users.service.js';
 
-/** Creates FIRST_SUPERUSER at start when it does not exist yet; never changes an existing one. */
+/**
+ * Creates FIRST_SUPERUSER at start when it does not exist yet; never changes an existing one.
+ * A password the API would refuse at signup stops the start instead of making a weak superuser.
+ */
 @Injectable()
 export class FirstSuperuser implements OnApplicationBootstrap {
   private readonly logger = new Logger(FirstSuperuser.name);
@@ -14,7 +18,10 @@ export class FirstSuperuser implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const first = this.config.firstSuperuser;
-    if (!first || (await this.users.findByEmail(first.email))) return;
+    if (!first) return;
+    const problem = passwordPolicyProblem(first.password);
+    if (problem) throw new Error(`Invalid configuration:\n  FIRST_SUPERUSER_PASSWORD: ${problem}`);
+    if (await this.users.findByEmail(first.email)) return;
     try {
       await this.users.create({ ...first, isSuperuser: true });
       this.logger.log(`Created the first superuser ${first.email}`);

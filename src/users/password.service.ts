@@ -35,15 +35,15 @@ export class PasswordService {
     return false;
   }
 
-  /** True when the hash was made with other parameters than the configured ones. */
+  /** True when the hash is not argon2id or weaker than the configured parameters in any way. */
   needsRehash(hashed: string): boolean {
     try {
       const used = parseOptions(hashed);
       return (
         used.algorithm !== ARGON2ID ||
-        used.memoryCost !== this.options.memoryCost ||
-        used.timeCost !== this.options.timeCost ||
-        used.parallelism !== this.options.parallelism
+        used.memoryCost < this.options.memoryCost ||
+        used.timeCost < this.options.timeCost ||
+        used.parallelism < this.options.parallelism
       );
     } catch {
       return true;

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOAuth2, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
-import { Scopes } from '../common/decorators/scopes.decorator.js';
+import { ApiAuthenticated, Scopes } from '../common/decorators/scopes.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import type { Page } from '../common/pagination.js';
 import { ListUsersQueryDto, UserPageDto } from './dto/list-users.dto.js';
@@ -12,15 +12,13 @@ import { UserDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
-@ApiBearerAuth()
-@ApiOAuth2([])
-@ApiErrors(401)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   /** The signed-in user. */
   @Get('me')
+  @ApiAuthenticated()
   me(@CurrentUser() { user }: Principal): UserDto {
     return UserDto.from(user);
   }
@@ -28,7 +26,7 @@ export class UsersController {
   /** Change your name. */
   @Patch('me')
   @Scopes('profile')
-  @ApiErrors(400, 403)
+  @ApiErrors(400)
   async updateMe(@CurrentUser() { user }: Principal, @Body() dto: UpdateProfileDto): Promise<UserDto> {
     return UserDto.from(await this.users.update(user, dto));
   }
@@ -37,7 +35,7 @@ export class UsersController {
   @Post('me/password')
   @HttpCode(204)
   @Scopes('profile')
-  @ApiErrors(400, 403)
+  @ApiErrors(400)
   changePassword(@CurrentUser() p: Principal, @Body() dto: ChangePasswordDto): Promise<void> {
     return this.users.changePassword(p.user, p.sessionId, dto.current_password, dto.new_password);
   }
@@ -46,7 +44,7 @@ export class UsersController {
   @Delete('me')
   @HttpCode(204)
   @Scopes('profile')
-  @ApiErrors(400, 403)
+  @ApiErrors(400)
   deleteMe(@CurrentUser() { user }: Principal, @Body() dto: DeleteAccountDto): Promise<void> {
     return this.users.deleteOwnAccount(user, dto.password);
   }
@@ -54,7 +52,7 @@ export class UsersController {
   /** List users (superusers). */
   @Get()
   @Scopes('users:admin')
-  @ApiErrors(400, 403)
+  @ApiErrors(400)
   list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
     return this.users.list(query) satisfies Promise<Page<UserDto>>;
   }
@@ -62,7 +60,7 @@ export class UsersController {
   /** One user (superusers). */
   @Get(':id')
   @Scopes('users:admin')
-  @ApiErrors(400, 403, 404)
+  @ApiErrors(400, 404)
   async get(@Param('id', ParseIdPipe) id: number): Promise<UserDto> {
     return UserDto.from(await this.users.get(id));
   }
@@ -70,7 +68,7 @@ export class UsersController {
   /** Change a user; `is_active: false` ends all of their sessions (superusers). */
   @Patch(':id')
   @Scopes('users:admin')
-  @ApiErrors(400, 403, 404)
+  @ApiErrors(400, 404)
   async update(@Param('id', ParseIdPipe) id: number, @Body() dto: AdminUpdateUserDto): Promise<UserDto> {
     return UserDto.from(await this.users.update(await this.users.get(id), dto));
   }
@@ -79,7 +77,7 @@ export class UsersController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('users:admin')
-  @ApiErrors(400, 403, 404)
+  @ApiErrors(400, 404)
   remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.users.remove(id);
   }

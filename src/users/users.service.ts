@@ -73,17 +73,25 @@ export class UsersService {
     return toPage(rows, query.limit, (user) => UserDto.from(user));
   }
 
+  /**
+   * Writes only the columns the request names: `user` may be stale (loaded when the token was
+   * checked), and saving it whole would undo a concurrent demotion, deactivation or password change.
+   */
   async update(user: User, changes: UpdateProfileDto | AdminUpdateUserDto): Promise<User> {
-    const wasActive = user.isActive;
-    Object.assign(user, {
+    const patch: Partial<Pick<User, 'firstName' | 'surname' | 'isSuperuser' | 'isActive'>> = {
       ...(changes.first_name !== undefined && { firstName: changes.first_name }),
       ...(changes.surname !== undefined && { surname: changes.surname }),
-      ...('is_superuser' in changes && changes.is_superuser !== undefined && { isSuperuser: changes.is_superuser }),
-      ...('is_active' in changes && changes.is_active !== undefined && { isActive: changes.is_active }),
-    });
-    const saved = await this.users.save(user);
-    if (wasActive && !saved.isActive) await this.sessions.revokeAll(saved.id);
-    return saved;
+      ...('is_superuser' in changes &&
+        changes.is_superuser !== undefined && { isSuperuser: changes.is_superuser }),
+      ...('is_active' in changes &&
+        changes.is_active !== undefined && { isActive: changes.is_active }),
+    };
+    if (Object.keys(patch).length > 0) {
+      const { affected } = await this.users.update({ id: user.id }, patch);
+      if (!affected) throw new NotFoundError('User');
+    }
+    if (patch.isActive === false) await this.sessions.revokeAll(user.id);
+    return this.get(user.id);
   }
 
   async setPassword(user: User, password: string): Promise<void> {

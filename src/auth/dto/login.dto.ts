@@ -8,7 +8,7 @@ export class LoginDto {
   @MaxLength(320)
   username: string;
 
-  /** @example correct horse battery staple */
+  /** @example "correct horse battery staple" */
   @IsString()
   @MinLength(1)
   @MaxLength(128)
@@ -19,7 +19,7 @@ export class LoginDto {
   @IsIn(['password'])
   grant_type?: string;
 
-  /** Space-separated scopes; omitted, the token gets every scope the user may have. @example profile recipes:write */
+  /** Space-separated scopes; omitted, the token gets every scope the user may have. @example "profile recipes:write" */
   @IsOptional()
   @IsString()
   @MaxLength(200)

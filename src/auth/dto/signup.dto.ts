@@ -7,7 +7,7 @@ export class SignupDto {
   @MaxLength(320)
   email: string;
 
-  /** 8–128 characters, used exactly as typed, not a common password. @example correct horse battery staple */
+  /** 8–128 characters, used exactly as typed, not a common password. @example "correct horse battery staple" */
   @IsAcceptablePassword()
   password: string;
 

@@ -6,7 +6,7 @@ export class TokenDto {
   token_type: 'bearer';
   /** Seconds until the access token expires. @example 1800 */
   expires_in: number;
-  /** The scopes granted. @example profile recipes:write */
+  /** The scopes granted. @example "profile recipes:write" */
   scope: string;
 }
 
@@ -14,6 +14,6 @@ export class TokenDto {
 export class OAuthErrorDto {
   /** @example invalid_grant */
   error: string;
-  /** @example Incorrect email or password. */
+  /** @example "Incorrect email or password." */
   error_description: string;
 }

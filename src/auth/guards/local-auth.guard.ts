@@ -1,10 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { OAuthError } from '../../common/errors/domain.error.js';
 
 /** Runs the password grant; missing fields answer RFC 6749's invalid_request. */
 @Injectable()
 export class LocalAuthGuard extends AuthGuard('local') {
+  // Checked before passport-local, which would call a client_credentials request "missing credentials".
+  override canActivate(context: ExecutionContext) {
+    const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
+    const grantType =
+      body && typeof body === 'object' ? (body as { grant_type?: unknown }).grant_type : undefined;
+    // RFC 6749 §3.1: a parameter sent twice (an array from the form parser) is a malformed request.
+    if (Array.isArray(grantType)) {
+      throw new OAuthError('invalid_request', 'grant_type must be sent once.');
+    }
+    if (grantType !== undefined && grantType !== 'password') {
+      throw new OAuthError('unsupported_grant_type', 'Only grant_type=password is supported here.');
+    }
+    return super.canActivate(context);
+  }
+
   override handleRequest<T>(error: unknown, user: T): T {
     if (error) throw error;
     if (!user) throw new OAuthError('invalid_request', 'username and password are required.');

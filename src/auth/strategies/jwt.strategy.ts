@@ -15,6 +15,13 @@ import {
   type AccessTokenClaims,
 } from '../tokens.service.js';
 
+// RFC 9068 §4: "at+jwt" or "application/at+jwt"; RFC 7515 §4.1.9: media types ignore case.
+function isAccessTokenTyp(typ: unknown): boolean {
+  return (
+    typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === ACCESS_TOKEN_TYP
+  );
+}
+
 /**
  * Verifies the bearer token (pinned algorithm, required exp, iss, aud, typ and type), then loads
  * its session and user in one query: a revoked session or a gone user is refused at once.
@@ -39,12 +46,13 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   async validate({ header, payload }: Jwt): Promise<Principal> {
     const claims = payload as Partial<AccessTokenClaims>;
     if (
-      header.typ !== ACCESS_TOKEN_TYP ||
+      !isAccessTokenTyp(header.typ) ||
       claims.type !== ACCESS_TOKEN_TYPE ||
       typeof claims.exp !== 'number' ||
       typeof claims.sid !== 'string' ||
       typeof claims.scope !== 'string' ||
-      !/^\d{1,10}$/.test(claims.sub ?? '')
+      typeof claims.sub !== 'string' ||
+      !/^\d{1,10}$/.test(claims.sub)
     ) {
       throw new UnauthenticatedError('The access token is not one this API issued.', true);
     }

@@ -9,7 +9,7 @@ import type { User } from '../../users/user.entity.js';
 import { AuthService } from '../auth.service.js';
 import { LoginDto } from '../dto/login.dto.js';
 
-/** The OAuth 2.0 password grant on POST /auth/login: checks the request, then the credentials. */
+/** The OAuth 2.0 password grant on POST /auth/login (grant_type is checked by LocalAuthGuard). */
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy) {
   constructor(private readonly auth: AuthService) {
@@ -18,14 +18,14 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
 
   async validate(request: FastifyRequest): Promise<User> {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    if (body.grant_type !== undefined && body.grant_type !== 'password') {
-      throw new OAuthError('unsupported_grant_type', 'Only grant_type=password is supported here.');
-    }
     const dto = plainToInstance(LoginDto, body);
     const [problem] = await validate(dto, { stopAtFirstError: true });
     const message = problem && Object.values(problem.constraints ?? {})[0];
     if (message || dto.username.includes('\u0000') || dto.password.includes('\u0000')) {
-      throw new OAuthError('invalid_request', message ?? 'username and password must not contain NUL characters');
+      throw new OAuthError(
+        'invalid_request',
+        message ?? 'username and password must not contain NUL characters',
+      );
     }
     return this.auth.checkCredentials(dto.username, dto.password);
   }

@@ -1,11 +1,16 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiOAuth2 } from '@nestjs/swagger';
+import { ApiErrors } from '../api-errors.decorator.js';
 
 export const SCOPES = ['profile', 'recipes:write', 'users:admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const REQUIRED_SCOPES = 'requiredScopes';
 
+/** Documents an operation that needs a bearer token: the lock, the OAuth2 scopes, the 401. */
+export const ApiAuthenticated = (...scopes: Scope[]) =>
+  applyDecorators(ApiBearerAuth(), ApiOAuth2(scopes), ApiErrors(401));
+
 /** The access token must carry every one of these scopes (documented on the operation too). */
 export const Scopes = (...scopes: Scope[]) =>
-  applyDecorators(SetMetadata(REQUIRED_SCOPES, scopes), ApiBearerAuth(), ApiOAuth2(scopes));
+  applyDecorators(SetMetadata(REQUIRED_SCOPES, scopes), ApiAuthenticated(...scopes), ApiErrors(403));

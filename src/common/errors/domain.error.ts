@@ -45,7 +45,7 @@ export class UnauthenticatedError extends DomainError {
 /** 403 with `WWW-Authenticate: Bearer error="insufficient_scope"` (RFC 6750 §3.1). */
 export class InsufficientScopeError extends DomainError {
   constructor(readonly scope: string) {
-    super(403, 'insufficient-scope', `This operation needs the "${scope}" scope.`);
+    super(403, 'insufficient-scope', `This operation needs the ${scope} scope.`);
   }
 }
 

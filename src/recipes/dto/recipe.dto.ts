@@ -3,9 +3,9 @@ import type { Recipe } from '../recipe.entity.js';
 export class RecipeDto {
   /** @example 1 */
   id: number;
-  /** @example Chicken Vesuvio */
+  /** @example "Chicken Vesuvio" */
   label: string;
-  /** @example Serious Eats */
+  /** @example "Serious Eats" */
   source: string | null;
   /** @example http://www.seriouseats.com/recipes/2011/12/chicken-vesuvio-recipe.html */
   url: string | null;

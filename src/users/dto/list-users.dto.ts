@@ -5,8 +5,8 @@ import { UserDto } from './user.dto.js';
 export class ListUsersQueryDto extends PageQueryDto {
   /** Exact email address (case-insensitive). */
   @IsOptional()
-  @IsString()
   @MaxLength(320)
+  @IsString() // nearest the field so it runs first: a repeated ?email= is "must be a string"
   email?: string;
 }
 

@@ -1,9 +1,10 @@
 import { IsString, MaxLength } from 'class-validator';
 import { IsAcceptablePassword } from './password.validator.js';
 
+// The type check sits nearest the field: decorators apply bottom-up, the first error wins.
 export class ChangePasswordDto {
-  @IsString()
   @MaxLength(128)
+  @IsString()
   current_password: string;
 
   /** 8–128 characters, not a common password. */
@@ -13,7 +14,7 @@ export class ChangePasswordDto {
 
 export class DeleteAccountDto {
   /** The current password, to confirm. */
-  @IsString()
   @MaxLength(128)
+  @IsString()
   password: string;
 }

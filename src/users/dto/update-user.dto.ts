@@ -1,16 +1,18 @@
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 
+// Decorators apply bottom-up and validation stops at the first error, so the type check sits
+// nearest the field: `first_name: 123` is "must be a string", not a length error.
 export class UpdateProfileDto {
   /** @example Ada */
   @IsOptional()
-  @IsString()
   @MaxLength(100)
+  @IsString()
   first_name?: string;
 
   /** @example Lovelace */
   @IsOptional()
-  @IsString()
   @MaxLength(100)
+  @IsString()
   surname?: string;
 }
 

@@ -1,0 +1,80 @@
+import { createTestApp, type TestApp } from './helpers/app.js';
+
+describe('health', () => {
+  describe('with the database up', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp();
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it.each(['/health', '/health/'])(
+      'should answer liveness on %s without a token or the /api/v1 prefix',
+      async (url) => {
+        const response = await t.request({ method: 'GET', url });
+
+        expect(response.statusCode).toBe(200);
+        expect(response.headers['content-type']).toMatch(/^application\/json/);
+        expect(response.json()).toEqual({ status: 'ok' });
+      },
+    );
+
+    it.each(['/health/ready', '/health/ready/'])(
+      'should answer readiness on %s with the database up',
+      async (url) => {
+        const response = await t.request({ method: 'GET', url });
+
+        expect(response.statusCode).toBe(200);
+        expect(response.json()).toMatchObject({
+          status: 'ok',
+          info: { database: { status: 'up' } },
+        });
+      },
+    );
+
+    it.each(['/api/v1/health', '/api/v1/health/ready'])(
+      'should not serve %s under the API prefix',
+      async (url) => {
+        const response = await t.request({ method: 'GET', url });
+
+        expect(response.statusCode).toBe(404);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      },
+    );
+  });
+
+  describe('with the database down', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp();
+      await t.db.destroy();
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('should still answer liveness', async () => {
+      const response = await t.request({ method: 'GET', url: '/health' });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'ok' });
+    });
+
+    it('should answer readiness with 503 problem+json that names no internals', async () => {
+      const response = await t.request({ method: 'GET', url: '/health/ready' });
+
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json()).toMatchObject({
+        status: 503,
+        title: expect.any(String),
+        detail: expect.any(String),
+      });
+      expect(response.body).not.toMatch(
+        /SQLITE|TypeORM|QueryFailedError|at Object\.|node_modules/i,
+      );
+    });
+  });
+});
