@@ -8,7 +8,14 @@ import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
 import { ScopesGuard } from './auth/guards/scopes.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
-import { appConfig, authConfig, databaseConfig, type AppConfig } from './config/configuration.js';
+import {
+  appConfig,
+  authConfig,
+  databaseConfig,
+  mailConfig,
+  rateLimitConfig,
+  type AppConfig,
+} from './config/configuration.js';
 import type { DatabaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.schema.js';
 import { buildDataSourceOptions } from './database/database.options.js';
@@ -21,7 +28,7 @@ import { UsersModule } from './users/users.module.js';
     ConfigModule.forRoot({
       isGlobal: true,
       validate: validateEnv,
-      load: [appConfig, authConfig, databaseConfig],
+      load: [appConfig, authConfig, databaseConfig, rateLimitConfig, mailConfig],
     }),
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],

@@ -32,4 +32,8 @@ export class Session {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
+
+  /** The scopes granted at login; refreshed access tokens carry the same. */
+  @Column({ type: 'varchar', length: 200, default: '' })
+  scope: string;
 }

@@ -14,6 +14,7 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL,
     bodyLimit: env.BODY_LIMIT_BYTES,
     corsOrigins: env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [],
+    trustProxy: env.TRUST_PROXY,
     firstSuperuser: env.FIRST_SUPERUSER
       ? { email: env.FIRST_SUPERUSER, password: env.FIRST_SUPERUSER_PASSWORD! }
       : undefined,
@@ -47,6 +48,10 @@ export const authConfig = registerAs('auth', () => {
     audience: env.JWT_AUDIENCE,
     accessTokenMinutes: env.ACCESS_TOKEN_EXPIRE_MINUTES,
     sessionDays: env.REFRESH_TOKEN_EXPIRE_DAYS,
+    sessionIdleDays: env.SESSION_IDLE_DAYS,
+    refreshGraceSeconds: env.REFRESH_GRACE_SECONDS,
+    refreshCookie: env.REFRESH_COOKIE,
+    requireVerifiedEmail: env.REQUIRE_VERIFIED_EMAIL,
     argon2: {
       memoryCost: env.ARGON2_MEMORY_COST,
       timeCost: env.ARGON2_TIME_COST,
@@ -55,5 +60,22 @@ export const authConfig = registerAs('auth', () => {
   };
 });
 
+export const rateLimitConfig = registerAs('rateLimit', () => {
+  const env = validateEnv(process.env);
+  return {
+    enabled: env.RATE_LIMIT_ENABLED,
+    perMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+    loginMaxFailures: env.LOGIN_MAX_FAILURES,
+    loginFailureWindowMs: env.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
+  };
+});
+
+export const mailConfig = registerAs('mail', () => {
+  const env = validateEnv(process.env);
+  return { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, frontendUrl: env.FRONTEND_URL };
+});
+
 export type AppConfig = ReturnType<typeof appConfig>;
 export type AuthConfig = ReturnType<typeof authConfig>;
+export type RateLimitConfig = ReturnType<typeof rateLimitConfig>;
+export type MailConfig = ReturnType<typeof mailConfig>;

@@ -99,6 +99,57 @@ export class Env {
   @Transform(toBoolean)
   @IsBoolean()
   RATE_LIMIT_ENABLED = true;
+
+  /** Per client IP, per auth route, per minute. */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  AUTH_RATE_LIMIT_PER_MINUTE = 30;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES = 10;
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  LOGIN_FAILURE_WINDOW_MINUTES = 15;
+
+  /** Whether X-Forwarded-For names the client (only behind a proxy you run). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  REFRESH_GRACE_SECONDS = 10;
+
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  SESSION_IDLE_DAYS = 7;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  REFRESH_COOKIE = false;
+
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://…' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'Recipe API <no-reply@localhost>';
+
+  /** Where the links in mails point: the front end's reset and verify pages. */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'FRONTEND_URL must be an absolute http(s) URL' })
+  FRONTEND_URL = 'http://localhost:3000';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  REQUIRE_VERIFIED_EMAIL = false;
 }
 
 const numeric = new Set([
@@ -109,11 +160,22 @@ const numeric = new Set([
   'ARGON2_MEMORY_COST',
   'ARGON2_TIME_COST',
   'ARGON2_PARALLELISM',
+  'AUTH_RATE_LIMIT_PER_MINUTE',
+  'LOGIN_MAX_FAILURES',
+  'LOGIN_FAILURE_WINDOW_MINUTES',
+  'REFRESH_GRACE_SECONDS',
+  'SESSION_IDLE_DAYS',
 ]);
 
 /** Validates the environment; throws one message naming every bad variable. */
 export function validateEnv(raw: Record<string, unknown>): Env {
-  const known = Object.keys(new Env()).concat('JWT_SECRET', 'FIRST_SUPERUSER', 'FIRST_SUPERUSER_PASSWORD', 'CORS_ORIGINS');
+  const known = Object.keys(new Env()).concat(
+    'JWT_SECRET',
+    'FIRST_SUPERUSER',
+    'FIRST_SUPERUSER_PASSWORD',
+    'CORS_ORIGINS',
+    'SMTP_URL',
+  );
   const picked: Record<string, unknown> = {};
   for (const key of known) {
     const value = raw[key];

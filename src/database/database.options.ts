@@ -1,12 +1,15 @@
 import type { Database } from 'better-sqlite3';
 import type { DataSourceOptions } from 'typeorm';
+import { OneTimeToken } from '../auth/one-time-token.entity.js';
+import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Session } from '../auth/session.entity.js';
 import type { DatabaseConfig } from '../config/database.config.js';
 import { Recipe } from '../recipes/recipe.entity.js';
 import { User } from '../users/user.entity.js';
 import { Init1795400040487 } from './migrations/1795400040487-Init.js';
+import { TokensAndMail1795402053735 } from './migrations/1795402053735-TokensAndMail.js';
 
-export const entities = [User, Session, Recipe];
+export const entities = [User, Session, RefreshToken, OneTimeToken, Recipe];
 
 /** The one place that turns configuration into TypeORM options, for the app and the CLI. */
 export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
@@ -14,7 +17,7 @@ export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOption
     type: 'better-sqlite3',
     database: config.path,
     entities,
-    migrations: [Init1795400040487],
+    migrations: [Init1795400040487, TokensAndMail1795402053735],
     migrationsRun: true,
     synchronize: false,
     // WAL lets readers run beside the writer; FULL keeps a committed row through a power cut.

@@ -2,7 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { appConfig, authConfig } from '../../src/config/configuration.js';
+import { appConfig, authConfig, mailConfig, rateLimitConfig } from '../../src/config/configuration.js';
 import { buildDataSourceOptions, entities } from '../../src/database/database.options.js';
 
 /** A unit-test module: the given providers on a fresh, migrated in-memory SQLite database. */
@@ -10,7 +10,7 @@ export function createServiceModule(providers: Provider[], imports: Parameters<t
   process.env.JWT_SECRET ??= 'unit-test-secret-that-is-at-least-32-bytes';
   return Test.createTestingModule({
     imports: [
-      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig] }),
+      ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, rateLimitConfig, mailConfig] }),
       TypeOrmModule.forRoot(buildDataSourceOptions({ path: ':memory:' })),
       TypeOrmModule.forFeature(entities),
       ...imports,
