@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
 import { ScopesGuard } from './auth/guards/scopes.guard.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { ThrottlingModule } from './common/throttling/throttling.module.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
 import {
   appConfig,
@@ -54,6 +55,7 @@ import { UsersModule } from './users/users.module.js';
       inject: [databaseConfig.KEY],
       useFactory: (config: DatabaseConfig) => buildDataSourceOptions(config),
     }),
+    ThrottlingModule,
     AuthModule,
     UsersModule,
     RecipesModule,

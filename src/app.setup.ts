@@ -1,23 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { isAllowedOrigin } from './common/allowed-origin.js';
 import { appConfig } from './config/configuration.js';
 
 /** Fastify as the contract wants it: trailing slashes accepted, bodies capped, request ids. */
 export function createAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: appConfig().bodyLimit,
+    // TRUST_PROXY trusts one hop (the peer): request.ip is the last X-Forwarded-For address, the
+    // one our proxy appended; earlier entries are the client's to forge.
+    trustProxy: appConfig().trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     routerOptions: { ignoreTrailingSlash: true },
     // A caller's X-Request-Id (a proxy's, say) is kept; otherwise each request gets a UUID.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
-}
-
-function isLocalOrigin(origin: string): boolean {
-  return /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(origin);
 }
 
 /** Everything main.ts and the e2e tests share on top of AppModule. */
@@ -27,15 +28,16 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready', '.well-known/*path'] });
   app.enableShutdownHooks();
   app.enableCors({
-    origin: (origin, callback) =>
-      callback(
-        null,
-        !origin ||
-          config.corsOrigins.includes(origin) ||
-          (config.nodeEnv === 'development' && isLocalOrigin(origin)),
-      ),
+    origin: (origin, callback) => callback(null, !origin || isAllowedOrigin(origin, config)),
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-    exposedHeaders: ['Location', 'WWW-Authenticate', 'Retry-After'],
+    exposedHeaders: [
+      'Location',
+      'WWW-Authenticate',
+      'Retry-After',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+    ],
     // A bare OPTIONS is answered like any unknown request (problem+json), not as a broken preflight.
     strictPreflight: false,
     maxAge: 600,
@@ -46,6 +48,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     // fetched over https and /docs would stay blank.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
+  // Cookie mode (REFRESH_COOKIE) carries the refresh token in an HttpOnly cookie.
+  await app.register(cookie);
   // The tutorial's SPA logs in with FormData: multipart fields become the body, files are refused.
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',

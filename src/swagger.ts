@@ -24,6 +24,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
     })
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    // REFRESH_COOKIE=true: /auth/refresh also reads the refresh token from this HttpOnly cookie.
+    .addCookieAuth('refresh_token', { type: 'apiKey', in: 'cookie', name: 'refresh_token' }, 'refresh_cookie')
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
 }

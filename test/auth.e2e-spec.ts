@@ -103,6 +103,7 @@ describe('auth (e2e)', () => {
       access_token: expect.any(String),
       token_type: 'bearer',
       expires_in: 1800,
+      refresh_token: expect.stringMatching(/^[\w-]{43}$/),
       scope,
     });
     return token;

@@ -122,6 +122,12 @@ const CONTRACT: [string, string, boolean, string?][] = [
   ['post', '/api/v1/auth/login', false],
   ['post', '/api/v1/auth/logout', true],
   ['get', '/api/v1/auth/me', true],
+  ['get', '/api/v1/auth/sessions', true],
+  ['delete', '/api/v1/auth/sessions/{id}', true],
+  ['post', '/api/v1/auth/password/forgot', false],
+  ['post', '/api/v1/auth/password/reset', false],
+  ['post', '/api/v1/auth/email/verify/request', true],
+  ['post', '/api/v1/auth/email/verify', false],
   ['get', '/api/v1/users/me', true],
   ['patch', '/api/v1/users/me', true, 'profile'],
   ['post', '/api/v1/users/me/password', true, 'profile'],
@@ -201,6 +207,15 @@ describe('OpenAPI document (/docs-json)', () => {
     );
   });
 
+  it('should document the refresh endpoint with the refresh cookie as its only security scheme', () => {
+    expect(doc.components?.securitySchemes?.refresh_cookie).toEqual({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'refresh_token',
+    });
+    expect(operation('post', '/api/v1/auth/refresh')?.security).toEqual([{ refresh_cookie: [] }]);
+  });
+
   it('should mark exactly the protected routes as needing a token, with their scope', () => {
     for (const [method, path, needsToken, scope] of CONTRACT) {
       const security = operation(method, path)?.security ?? [];
@@ -232,7 +247,9 @@ describe('OpenAPI document (/docs-json)', () => {
   });
 
   it('should document 401 as problem+json on every protected operation', () => {
-    const protectedOps = operations().filter(([, op]) => (op.security ?? []).length > 0);
+    const protectedOps = operations().filter(([, op]) =>
+      (op.security ?? []).some((requirement) => 'bearer' in requirement),
+    );
     expect(protectedOps.length).toBeGreaterThan(0);
     for (const [name, op] of protectedOps) {
       expect({
@@ -245,9 +262,9 @@ describe('OpenAPI document (/docs-json)', () => {
     }
   });
 
-  it('should answer every documented error as problem+json with an example, except on the token endpoint', () => {
+  it('should answer every documented error as problem+json with an example, except on the token endpoints', () => {
     for (const [name, op] of operations()) {
-      if (name === 'POST /api/v1/auth/login') continue;
+      if (name === 'POST /api/v1/auth/login' || name === 'POST /api/v1/auth/refresh') continue;
       for (const [status, response] of Object.entries(op.responses).filter(([s]) =>
         /^4\d\d$/.test(s),
       )) {

@@ -1,30 +1,33 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { ApiErrors } from '../common/api-errors.decorator.js';
+import { Body, Controller, Get, Header, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCookieAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
+import { RateLimited } from '../common/throttling/rate-limited.decorator.js';
 import { ApiAuthenticated } from '../common/decorators/scopes.decorator.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import type { User } from '../users/user.entity.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
-import { SignupDto } from './dto/signup.dto.js';
+import { RefreshDto } from './dto/refresh.dto.js';
 import { OAuthErrorDto, TokenDto } from './dto/token.dto.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
+import { RefreshCookie } from './refresh-cookie.js';
+import type { ClientInfo } from './sessions.service.js';
+
+const clientOf = (request: FastifyRequest): ClientInfo => ({
+  userAgent: request.headers['user-agent'],
+  ip: request.ip,
+});
 
 @ApiTags('auth')
+@RateLimited()
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
-
-  /** Create an account. Unknown fields are ignored; an email is taken case-insensitively. */
-  @Public()
-  @Post('signup')
-  @ApiErrors(400, 409)
-  async signup(@Body() dto: SignupDto): Promise<UserDto> {
-    return UserDto.from(await this.auth.signup(dto));
-  }
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookie: RefreshCookie,
+  ) {}
 
   /** OAuth 2.0 password grant: `username` is the email. Each login starts a session. */
   @Public()
@@ -36,19 +39,38 @@ export class AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
   @ApiBody({ type: LoginDto })
   @ApiResponse({ status: 400, type: OAuthErrorDto, description: 'RFC 6749 §5.2 error' })
-  login(@Req() request: FastifyRequest & { user: User }, @Body() dto: LoginDto): Promise<TokenDto> {
-    return this.auth.login(request.user, dto.scope, {
-      userAgent: request.headers['user-agent'],
-      ip: request.ip,
-    });
+  async login(
+    @Req() request: FastifyRequest & { user: User },
+    @Body() dto: LoginDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenDto> {
+    return this.cookie.attach(reply, await this.auth.login(request.user, dto.scope, clientOf(request)));
+  }
+
+  /** Trade a refresh token for new tokens; the old refresh token is retired. */
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiCookieAuth('refresh_cookie')
+  @ApiResponse({ status: 400, type: OAuthErrorDto, description: 'RFC 6749 §5.2 error' })
+  async refresh(
+    @Req() request: FastifyRequest,
+    @Body() dto: RefreshDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenDto> {
+    return this.cookie.attach(reply, await this.auth.refresh(this.cookie.read(request, dto), clientOf(request)));
   }
 
   /** End this session: its access tokens stop working at once. */
   @Post('logout')
   @HttpCode(204)
   @ApiAuthenticated()
-  logout(@CurrentUser() { sessionId }: Principal): Promise<void> {
-    return this.auth.logout(sessionId);
+  async logout(@CurrentUser() { sessionId }: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    this.cookie.clear(reply);
+    await this.auth.logout(sessionId);
   }
 
   /** The signed-in user. */

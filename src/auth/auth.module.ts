@@ -1,10 +1,21 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { authConfig } from '../config/configuration.js';
+import { MailModule } from '../mail/mail.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccountController } from './account.controller.js';
+import { AccountService } from './account.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { LoginAttemptsService } from './login-attempts.service.js';
+import { RefreshCookie } from './refresh-cookie.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { RefreshTokensService } from './refresh-tokens.service.js';
+import { SessionsController } from './sessions.controller.js';
+import { OneTimeToken } from './one-time-token.entity.js';
+import { OneTimeTokensService } from './one-time-tokens.service.js';
 import { SessionsModule } from './sessions.module.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
@@ -15,9 +26,12 @@ import { jwtOptions, TokensService } from './tokens.service.js';
     UsersModule,
     SessionsModule,
     PassportModule,
+    MailModule,
+    TypeOrmModule.forFeature([OneTimeToken]),
+    TypeOrmModule.forFeature([RefreshToken]),
     JwtModule.registerAsync({ inject: [authConfig.KEY], useFactory: jwtOptions }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, TokensService, LocalStrategy, JwtStrategy],
+  controllers: [AuthController, SessionsController, AccountController],
+  providers: [AuthService, TokensService, RefreshTokensService, RefreshCookie, LocalStrategy, JwtStrategy, AccountService, OneTimeTokensService, LoginAttemptsService],
 })
 export class AuthModule {}

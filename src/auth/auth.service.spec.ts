@@ -8,6 +8,8 @@ import { OAuthError } from '../common/errors/domain.error.js';
 import { PasswordService } from '../users/password.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
+import { loginAttemptsProviders } from './login-attempts.service.js';
+import { RefreshTokensService } from './refresh-tokens.service.js';
 import { SessionsService } from './sessions.service.js';
 import { jwtOptions, TokensService } from './tokens.service.js';
 
@@ -18,7 +20,7 @@ describe('AuthService', () => {
 
   beforeAll(async () => {
     module = await createServiceModule(
-      [AuthService, UsersService, PasswordService, SessionsService, TokensService],
+      [AuthService, UsersService, PasswordService, SessionsService, TokensService, RefreshTokensService, ...loginAttemptsProviders],
       [JwtModule.registerAsync({ inject: [authConfig.KEY], useFactory: jwtOptions })],
     );
     auth = module.get(AuthService);

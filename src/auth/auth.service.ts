@@ -1,20 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { OAuthError } from '../common/errors/domain.error.js';
+import { authConfig, type AuthConfig } from '../config/configuration.js';
 import { SCOPES, type Scope } from '../common/decorators/scopes.decorator.js';
 import { PasswordService } from '../users/password.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import type { SignupDto } from './dto/signup.dto.js';
 import type { TokenDto } from './dto/token.dto.js';
-import { SessionsService } from './sessions.service.js';
+import { LoginAttemptsService } from './login-attempts.service.js';
+import { RefreshTokensService } from './refresh-tokens.service.js';
+import { SessionsService, type ClientInfo } from './sessions.service.js';
 import { allowedScopes, TokensService } from './tokens.service.js';
 
-export interface ClientInfo {
-  userAgent?: string;
-  ip?: string;
-}
-
 const BAD_CREDENTIALS = 'Incorrect email or password.';
+const UNVERIFIED_EMAIL = 'The email address is not verified: follow the link in the verification mail first.';
 
 @Injectable()
 export class AuthService {
@@ -23,45 +21,55 @@ export class AuthService {
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly tokens: TokensService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly loginAttempts: LoginAttemptsService,
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
-
-  signup(dto: SignupDto): Promise<User> {
-    return this.users.create({
-      email: dto.email,
-      password: dto.password,
-      firstName: dto.first_name,
-      surname: dto.surname,
-    });
-  }
 
   /**
    * One answer and one argon2 verify whatever went wrong (unknown email, wrong password,
    * inactive account), so neither the body nor the timing tells accounts apart.
    */
   async checkCredentials(email: string, password: string): Promise<User> {
+    await this.loginAttempts.begin(email); // a locked account answers 429 before any hashing
     const user = await this.users.findByEmail(email);
     const valid = user
       ? await this.passwords.verify(user.hashedPassword, password)
       : await this.passwords.verifyNothing(password);
     if (!user || !valid || !user.isActive) throw new OAuthError('invalid_grant', BAD_CREDENTIALS);
+    await this.loginAttempts.succeeded(email);
+    if (this.config.requireVerifiedEmail && !user.emailVerified) throw new OAuthError('invalid_grant', UNVERIFIED_EMAIL);
     if (this.passwords.needsRehash(user.hashedPassword)) await this.users.setPassword(user, password);
     return user;
   }
 
-  /** Starts a session and issues its access token with the requested (or every allowed) scope. */
+  /** Starts a session and issues its tokens with the requested (or every allowed) scope. */
   async login(user: User, requestedScope: string | undefined, client: ClientInfo): Promise<TokenDto> {
     const scopes = this.grantScopes(user, requestedScope);
-    const session = await this.sessions.start(user.id, client);
-    return {
-      access_token: await this.tokens.signAccessToken(user, session.id, scopes),
-      token_type: 'bearer',
-      expires_in: this.tokens.accessTokenSeconds,
-      scope: scopes.join(' '),
-    };
+    const session = await this.sessions.start(user.id, scopes.join(' '), client);
+    return this.tokenResponse(user, session.id, scopes, await this.refreshTokens.issue(session.id));
+  }
+
+  /** Rotates the refresh token; the new access token keeps the session's scopes the user still holds. */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenDto> {
+    const { session, refreshToken: successor } = await this.refreshTokens.rotate(refreshToken, client);
+    const user = session.user!;
+    const scopes = allowedScopes(user).filter((scope) => session.scope.split(' ').includes(scope));
+    return this.tokenResponse(user, session.id, scopes, successor);
   }
 
   logout(sessionId: string): Promise<void> {
     return this.sessions.revoke(sessionId);
+  }
+
+  private async tokenResponse(user: User, sessionId: string, scopes: Scope[], refreshToken: string): Promise<TokenDto> {
+    return {
+      access_token: await this.tokens.signAccessToken(user, sessionId, scopes),
+      token_type: 'bearer',
+      expires_in: this.tokens.accessTokenSeconds,
+      refresh_token: refreshToken,
+      scope: scopes.join(' '),
+    };
   }
 
   // RFC 6749 §3.3: unknown scopes are an error; allowed ones the user may not hold are left out.

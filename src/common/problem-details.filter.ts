@@ -5,6 +5,7 @@ import {
   DomainError,
   InsufficientScopeError,
   OAuthError,
+  TooManyRequestsError,
   UnauthenticatedError,
 } from './errors/domain.error.js';
 
@@ -60,6 +61,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         'WWW-Authenticate',
         `Bearer error="insufficient_scope", scope="${exception.scope}", error_description=${quoted(exception.message)}`,
       );
+    } else if (exception instanceof TooManyRequestsError) {
+      reply.header('Retry-After', String(exception.retryAfterSeconds));
     }
 
     if (TOKEN_ENDPOINT.test(request.url)) {

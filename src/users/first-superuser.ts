@@ -23,7 +23,8 @@ export class FirstSuperuser implements OnApplicationBootstrap {
     if (problem) throw new Error(`Invalid configuration:\n  FIRST_SUPERUSER_PASSWORD: ${problem}`);
     if (await this.users.findByEmail(first.email)) return;
     try {
-      await this.users.create({ ...first, isSuperuser: true });
+      // The operator chose this address: it needs no verification mail.
+      await this.users.create({ ...first, isSuperuser: true, emailVerified: true });
       this.logger.log(`Created the first superuser ${first.email}`);
     } catch (error) {
       if (!(error instanceof EmailTakenError)) throw error; // another instance made it first

@@ -52,8 +52,8 @@ describe('UsersService', () => {
 
   it('should revoke the other sessions on a password change, not the current one', async () => {
     const user = await users.create({ email: 'change@example.com', password: 'first password' });
-    const current = await sessions.start(user.id, {});
-    const other = await sessions.start(user.id, {});
+    const current = await sessions.start(user.id, 'profile', {});
+    const other = await sessions.start(user.id, 'profile', {});
     await users.changePassword(user, current.id, 'first password', 'second password');
     await expect(sessions.findLive(current.id, user.id)).resolves.toBeDefined();
     await expect(sessions.findLive(other.id, user.id)).resolves.toBeUndefined();
@@ -61,7 +61,7 @@ describe('UsersService', () => {
 
   it('should revoke every session when an account is deactivated', async () => {
     const user = await users.create({ email: 'off@example.com', password: 'first password' });
-    const session = await sessions.start(user.id, {});
+    const session = await sessions.start(user.id, 'profile', {});
     await users.update(user, { is_active: false });
     await users.update(user, { is_active: true });
     await expect(sessions.findLive(session.id, user.id)).resolves.toBeUndefined();

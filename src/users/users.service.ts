@@ -17,6 +17,7 @@ export interface NewUser {
   firstName?: string;
   surname?: string;
   isSuperuser?: boolean;
+  emailVerified?: boolean;
 }
 
 export class EmailTakenError extends DomainError {
@@ -40,6 +41,7 @@ export class UsersService {
       firstName: input.firstName ?? null,
       surname: input.surname ?? null,
       isSuperuser: input.isSuperuser ?? false,
+      emailVerified: input.emailVerified ?? false,
     });
     try {
       return await this.users.save(user);

@@ -22,6 +22,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     DATABASE_URL: 'sqlite::memory:',
     LOG_LEVEL: 'silent',
     JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long!',
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000', // suites log in often from 127.0.0.1; rate-limit.e2e-spec sets its own
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();

@@ -6,6 +6,8 @@ export class TokenDto {
   token_type: 'bearer';
   /** Seconds until the access token expires. @example 1800 */
   expires_in: number;
+  /** Opaque, single use: send it to /auth/refresh for the next pair of tokens. */
+  refresh_token: string;
   /** The scopes granted. @example "profile recipes:write" */
   scope: string;
 }

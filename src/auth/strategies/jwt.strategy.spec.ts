@@ -30,7 +30,7 @@ describe('JwtStrategy and TokensService', () => {
     );
     strategy = module.get(JwtStrategy);
     user = await module.get(UsersService).create({ email: 'jwt@example.com', password: 'long enough pw' });
-    sessionId = (await module.get(SessionsService).start(user.id, {})).id;
+    sessionId = (await module.get(SessionsService).start(user.id, 'profile', {})).id;
     token = await module.get(TokensService).signAccessToken(user, sessionId, ['profile']);
   });
   afterAll(() => module.close());
@@ -74,7 +74,7 @@ describe('JwtStrategy and TokensService', () => {
   });
 
   it('should refuse the token once its session is revoked', async () => {
-    const other = (await module.get(SessionsService).start(user.id, {})).id;
+    const other = (await module.get(SessionsService).start(user.id, 'profile', {})).id;
     const { header, payload } = jwt.decode(await module.get(TokensService).signAccessToken(user, other, []), { complete: true })!;
     await module.get(SessionsService).revoke(other);
     await expect(strategy.validate({ header, payload, signature: '' })).rejects.toThrow(UnauthenticatedError);

@@ -49,6 +49,16 @@ export class InsufficientScopeError extends DomainError {
   }
 }
 
+/** 429: a limit was reached; the filter sends `Retry-After` (RFC 9110 §10.2.3) from it. */
+export class TooManyRequestsError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests: slow down and try again later.',
+  ) {
+    super(429, 'too-many-requests', message);
+  }
+}
+
 /** RFC 6749 §5.2 error of the token endpoint. */
 export class OAuthError extends Error {
   constructor(

@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { authConfig, mailConfig, type AuthConfig, type MailConfig } from '../config/configuration.js';
+import { MailService } from '../mail/mail.service.js';
+import { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { emailVerificationMail, frontendLink, passwordResetMail } from './account-mails.js';
+import type { AcceptedDto } from './dto/account.dto.js';
+import type { SignupDto } from './dto/signup.dto.js';
+import { InvalidOneTimeTokenError, OneTimeTokensService } from './one-time-tokens.service.js';
+import { LoginAttemptsService } from './login-attempts.service.js';
+import { SessionsService } from './sessions.service.js';
+
+export const RESET_REQUESTED = 'If the address has an account, a reset link is on its way.';
+export const VERIFICATION_REQUESTED = 'A verification link is on its way to your email address.';
+export const ALREADY_VERIFIED = 'Your email address is already verified; no mail was sent.';
+
+/** Password reset and email verification through mailed single-use links. */
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly tokens: OneTimeTokensService,
+    private readonly mail: MailService,
+    private readonly dataSource: DataSource,
+    @Inject(mailConfig.KEY) private readonly config: MailConfig,
+    private readonly attempts: LoginAttemptsService,
+    @Inject(authConfig.KEY) private readonly auth: AuthConfig,
+  ) {}
+
+  /** With REQUIRE_VERIFIED_EMAIL the new account is mailed its verification link at once. */
+  async signup(dto: SignupDto): Promise<User> {
+    const user = await this.users.create({
+      email: dto.email,
+      password: dto.password,
+      firstName: dto.first_name,
+      surname: dto.surname,
+    });
+    if (this.auth.requireVerifiedEmail) await this.requestEmailVerification(user);
+    return user;
+  }
+
+  /**
+   * One answer, and the same queries, whether or not the address has an (active) account; the
+   * mail goes out in the background, so neither the body nor the timing tells accounts apart.
+   */
+  async requestPasswordReset(email: string): Promise<AcceptedDto> {
+    await this.attempts.countMail('password-reset', email);
+    const user = await this.users.findByEmail(email);
+    const account = user?.isActive ? user : null;
+    const token = await this.tokens.issue(account?.id ?? null, 'password_reset');
+    if (account) {
+      this.mail.send(
+        passwordResetMail(
+          account.email,
+          frontendLink(this.config.frontendUrl, 'reset-password', token),
+        ),
+      );
+    }
+    return { detail: RESET_REQUESTED };
+  }
+
+  /**
+   * Spends the token, sets the password and ends every session. Following the mailed link
+   * proves the address too, so it counts as verified.
+   */
+  async resetPassword(token: string, newPassword: string): Promise<void> {
+    const user = await this.users.get(await this.tokens.consume(token, 'password_reset'));
+    if (!user.isActive) throw new InvalidOneTimeTokenError();
+    await this.users.setPassword(user, newPassword);
+    await this.markVerified(user.id);
+    await this.sessions.revokeAll(user.id);
+  }
+
+  async requestEmailVerification(user: User): Promise<AcceptedDto> {
+    if (user.emailVerified) return { detail: ALREADY_VERIFIED };
+    await this.attempts.countMail('email-verification', user.email);
+    const token = await this.tokens.issue(user.id, 'email_verification');
+    this.mail.send(
+      emailVerificationMail(
+        user.email,
+        frontendLink(this.config.frontendUrl, 'verify-email', token),
+      ),
+    );
+    return { detail: VERIFICATION_REQUESTED };
+  }
+
+  /** Spends the token and marks the address verified, in one transaction. */
+  async verifyEmail(token: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const userId = await this.tokens.consume(token, 'email_verification', manager);
+      await manager.update(User, { id: userId }, { emailVerified: true });
+    });
+  }
+
+  private async markVerified(userId: number): Promise<void> {
+    await this.dataSource.manager.update(
+      User,
+      { id: userId, emailVerified: false },
+      { emailVerified: true },
+    );
+  }
+}
