@@ -61,17 +61,17 @@ describe('auth (e2e)', () => {
     t.request({ method: 'POST', url: SIGNUP, payload });
 
   async function usersWithEmail(email: string): Promise<UserRow[]> {
-    return t.db.query<UserRow[]>('SELECT * FROM users WHERE lower(email) = lower(?)', [email]);
+    return t.sql<UserRow[]>('SELECT * FROM users WHERE lower(email) = lower(?)', [email]);
   }
 
   async function userRow(id: number): Promise<UserRow> {
-    const [row] = await t.db.query<UserRow[]>('SELECT * FROM users WHERE id = ?', [id]);
+    const [row] = await t.sql<UserRow[]>('SELECT * FROM users WHERE id = ?', [id]);
     if (!row) throw new Error(`no user ${id}`);
     return row;
   }
 
   async function sessionRows(userId: number): Promise<SessionRow[]> {
-    return t.db.query<SessionRow[]>(
+    return t.sql<SessionRow[]>(
       'SELECT id, user_id, expires_at, revoked_at FROM sessions WHERE user_id = ?',
       [userId],
     );
@@ -203,7 +203,7 @@ describe('auth (e2e)', () => {
       const body = response.json<{ id: number }>();
       expect(body).toMatchObject({ is_superuser: false, is_active: true, email_verified: false });
       expect(body.id).not.toBe(999);
-      await expect(t.db.query('SELECT id FROM users WHERE id = 999')).resolves.toEqual([]);
+      await expect(t.sql('SELECT id FROM users WHERE id = 999')).resolves.toEqual([]);
       const row = await userRow(body.id);
       expect(row).toMatchObject({ is_superuser: 0, is_active: 1, email_verified: 0 });
       expect(row.hashed_password).not.toBe(forgedHash);
@@ -337,7 +337,7 @@ describe('auth (e2e)', () => {
       });
       expect(payload.exp).toBe((payload.iat as number) + 1800);
 
-      const [session] = await t.db.query<SessionRow[]>(
+      const [session] = await t.sql<SessionRow[]>(
         'SELECT id, user_id, expires_at, revoked_at FROM sessions WHERE id = ?',
         [payload.sid],
       );
@@ -359,7 +359,7 @@ describe('auth (e2e)', () => {
 
     it('should answer the identical invalid_grant for a wrong password, an unknown email and a deactivated account', async () => {
       const inactive = await createUser(t);
-      await t.db.query('UPDATE users SET is_active = 0 WHERE id = ?', [inactive.id]);
+      await t.sql('UPDATE users SET is_active = false WHERE id = ?', [inactive.id]);
       const sessionsBefore =
         (await sessionRows(user.id)).length + (await sessionRows(inactive.id)).length;
 
@@ -514,7 +514,7 @@ describe('auth (e2e)', () => {
         parallelism: 1,
         algorithm: ARGON2ID,
       });
-      await t.db.query('UPDATE users SET hashed_password = ? WHERE id = ?', [weakHash, weak.id]);
+      await t.sql('UPDATE users SET hashed_password = ? WHERE id = ?', [weakHash, weak.id]);
 
       expectToken(await login(t, weak.email), 'profile recipes:write');
 
@@ -537,7 +537,7 @@ describe('auth (e2e)', () => {
         parallelism: 1,
         algorithm: ARGON2ID,
       });
-      await t.db.query('UPDATE users SET hashed_password = ? WHERE id = ?', [weakHash, weak.id]);
+      await t.sql('UPDATE users SET hashed_password = ? WHERE id = ?', [weakHash, weak.id]);
       const current = (await userRow(user.id)).hashed_password;
 
       expectOAuthError(await login(t, weak.email, 'not the right password'), 'invalid_grant');
@@ -559,11 +559,11 @@ describe('auth (e2e)', () => {
 
       expect(response.statusCode).toBe(204);
       expect(response.body).toBe('');
-      const [row] = await t.db.query<SessionRow[]>('SELECT revoked_at FROM sessions WHERE id = ?', [
+      const [row] = await t.sql<SessionRow[]>('SELECT revoked_at FROM sessions WHERE id = ?', [
         sid,
       ]);
       expect(row?.revoked_at).toEqual(expect.any(String));
-      const [otherRow] = await t.db.query<SessionRow[]>(
+      const [otherRow] = await t.sql<SessionRow[]>(
         'SELECT revoked_at FROM sessions WHERE id = ?',
         [otherSid],
       );
@@ -635,7 +635,7 @@ describe('auth (e2e)', () => {
         /^Bearer error="insufficient_scope", scope="recipes:write"/,
       );
       await expect(
-        t.db.query('SELECT id FROM recipes WHERE submitter_id = ?', [user.id]),
+        t.sql('SELECT id FROM recipes WHERE submitter_id = ?', [user.id]),
       ).resolves.toEqual([]);
       expect((await t.request({ method: 'GET', url: ME, headers: user.auth })).statusCode).toBe(
         200,
@@ -683,7 +683,7 @@ describe('auth (e2e)', () => {
         (await t.request({ method: 'GET', url: '/api/v1/users', headers: admin.auth })).statusCode,
       ).toBe(200);
 
-      await t.db.query('UPDATE users SET is_superuser = 0 WHERE id = ?', [admin.id]);
+      await t.sql('UPDATE users SET is_superuser = false WHERE id = ?', [admin.id]);
 
       for (const caller of [user, admin]) {
         const response = await t.request({

@@ -44,8 +44,8 @@ describe('bad input', () => {
 
   /** Everything a bad request could have touched. */
   const snapshot = async () => ({
-    recipes: await t.db.query('SELECT * FROM recipes ORDER BY id'),
-    users: await t.db.query(
+    recipes: await t.sql('SELECT * FROM recipes ORDER BY id'),
+    users: await t.sql(
       'SELECT id, email, first_name, surname, is_superuser, is_active FROM users ORDER BY id',
     ),
   });
@@ -142,7 +142,7 @@ describe('bad input', () => {
         },
         400,
       );
-      expect(await t.db.query('SELECT id FROM users WHERE email = ?', [email])).toEqual([]);
+      expect(await t.sql('SELECT id FROM users WHERE email = ?', [email])).toEqual([]);
     });
 
     it('should answer 400 to a NUL character in a recipe label', async () => {
@@ -180,7 +180,7 @@ describe('bad input', () => {
       expect(problem.errors).toEqual(
         expect.arrayContaining([{ field: 'first_name', message: expect.any(String) }]),
       );
-      expect(await t.db.query('SELECT id FROM users WHERE email = ?', [email])).toEqual([]);
+      expect(await t.sql('SELECT id FROM users WHERE email = ?', [email])).toEqual([]);
     });
 
     it.each([
@@ -307,6 +307,8 @@ describe('bad input', () => {
       ['a hex number', Buffer.from('0x10').toString('base64url')],
       ['a fraction', Buffer.from('1.5').toString('base64url')],
       ['an over-long cursor', 'x'.repeat(65)],
+      ['an id beyond any row (2^31)', Buffer.from('2147483648').toString('base64url')],
+      ['a 16-digit id', Buffer.from('9999999999999999').toString('base64url')],
     ])('should answer 400 to a bogus cursor (%s)', async (_case, cursor) => {
       const problem = await expectRefused(
         { method: 'GET', url: `/api/v1/recipes?cursor=${encodeURIComponent(cursor)}` },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { MailService } from '../src/mail/mail.service.js';
 import type { TestApp } from './helpers/app.js';
+import { minutesAgo } from './helpers/database.js';
 import { createUser, login, newEmail, PASSWORD, type TestUser } from './helpers/factories.js';
 import { createMailTestApp, FRONTEND, Mailbox, tokenFromLink } from './helpers/mailbox.js';
 
@@ -52,7 +53,7 @@ describe('email verification (e2e, real SMTP server)', () => {
   const verify = (token: string) => t.request({ method: 'POST', url: VERIFY, payload: { token } });
   const verifiedFlag = async (userId: number) =>
     (
-      await t.db.query<{ email_verified: number }[]>(
+      await t.sql<{ email_verified: number }[]>(
         'SELECT email_verified FROM users WHERE id = ?',
         [userId],
       )
@@ -73,12 +74,12 @@ describe('email verification (e2e, real SMTP server)', () => {
     const mail = await mailbox.next(user.email);
     expect(mail.subject).toMatch(/confirm/i);
     const token = tokenFromLink(mail, FRONTEND, 'verify-email');
-    const [row] = await t.db.query<{ purpose: string; token_hash: string }[]>(
+    const [row] = await t.sql<{ purpose: string; token_hash: string }[]>(
       'SELECT purpose, token_hash FROM one_time_tokens WHERE user_id = ?',
       [user.id],
     );
     expect(row).toEqual({ purpose: 'email_verification', token_hash: sha256(token) });
-    expect(JSON.stringify(await t.db.query('SELECT * FROM one_time_tokens'))).not.toContain(token);
+    expect(JSON.stringify(await t.sql('SELECT * FROM one_time_tokens'))).not.toContain(token);
     await expect(verifiedFlag(user.id)).resolves.toBe(0);
 
     const verified = await verify(token);
@@ -108,9 +109,9 @@ describe('email verification (e2e, real SMTP server)', () => {
   it('should refuse an expired token and an unknown one', async () => {
     const user = await createUser(t);
     const token = await mailedToken(user);
-    await t.db.query(
-      "UPDATE one_time_tokens SET expires_at = datetime('now', '-1 minute') WHERE user_id = ?",
-      [user.id],
+    await t.sql(
+      'UPDATE one_time_tokens SET expires_at = ? WHERE user_id = ?',
+      [minutesAgo(1), user.id],
     );
     expectInvalidToken(await verify(token));
     expectInvalidToken(await verify('B'.repeat(43)));
@@ -136,7 +137,7 @@ describe('email verification (e2e, real SMTP server)', () => {
 
   it('should answer 202 without a mail when the address is already verified', async () => {
     const user = await createUser(t);
-    await t.db.query('UPDATE users SET email_verified = 1 WHERE id = ?', [user.id]);
+    await t.sql('UPDATE users SET email_verified = true WHERE id = ?', [user.id]);
     const send = vi.spyOn(t.app.get(MailService), 'send');
 
     const response = await requestVerification(user);
@@ -144,7 +145,7 @@ describe('email verification (e2e, real SMTP server)', () => {
     expect(response.json()).toEqual({ detail: expect.stringMatching(/already verified/) });
     expect(send).not.toHaveBeenCalled();
     await expect(
-      t.db.query('SELECT id FROM one_time_tokens WHERE user_id = ?', [user.id]),
+      t.sql('SELECT id FROM one_time_tokens WHERE user_id = ?', [user.id]),
     ).resolves.toEqual([]);
   });
 
@@ -182,7 +183,7 @@ describe('REQUIRE_VERIFIED_EMAIL=true (e2e)', () => {
   it('should refuse the right password of an unverified account with invalid_grant saying so, and start no session', async () => {
     const { id, email } = await signup();
     expectInvalidGrant(await login(t, email, PASSWORD), /email address is not verified/);
-    await expect(t.db.query('SELECT id FROM sessions WHERE user_id = ?', [id])).resolves.toEqual(
+    await expect(t.sql('SELECT id FROM sessions WHERE user_id = ?', [id])).resolves.toEqual(
       [],
     );
   });
@@ -200,7 +201,7 @@ describe('REQUIRE_VERIFIED_EMAIL=true (e2e)', () => {
     const { id, email } = await signup();
     const token = tokenFromLink(await mailbox.next(email), FRONTEND, 'verify-email');
     expect((await t.request({ method: 'POST', url: VERIFY, payload: { token } })).statusCode).toBe(204);
-    await expect(t.db.query('SELECT email_verified FROM users WHERE id = ?', [id])).resolves.toEqual([
+    await expect(t.sql('SELECT email_verified FROM users WHERE id = ?', [id])).resolves.toEqual([
       { email_verified: 1 },
     ]);
     expect((await login(t, email, PASSWORD)).statusCode).toBe(200);
@@ -208,7 +209,7 @@ describe('REQUIRE_VERIFIED_EMAIL=true (e2e)', () => {
 
   it('should let a verified account log in', async () => {
     const { id, email } = await signup();
-    await t.db.query('UPDATE users SET email_verified = 1 WHERE id = ?', [id]);
+    await t.sql('UPDATE users SET email_verified = true WHERE id = ?', [id]);
     expect((await login(t, email, PASSWORD)).statusCode).toBe(200);
   });
 

@@ -134,7 +134,7 @@ describe('front-end compatibility (Ultimate FastAPI Tutorial, part 12)', () => {
       expect(user).toMatchObject({ email, is_active: true, first_name: null });
       expect(user).not.toHaveProperty('full_name');
       expect(user).not.toHaveProperty('password');
-      const [row] = await t.db.query<{ is_active: number; first_name: string | null }[]>(
+      const [row] = await t.sql<{ is_active: number; first_name: string | null }[]>(
         'SELECT is_active, first_name FROM users WHERE email = ?',
         [email],
       );
@@ -233,7 +233,7 @@ describe('front-end compatibility (Ultimate FastAPI Tutorial, part 12)', () => {
         source: 'Serious Eats',
         submitter_id: me.id,
       });
-      const [row] = await t.db.query<{ label: string; submitter_id: number }[]>(
+      const [row] = await t.sql<{ label: string; submitter_id: number }[]>(
         'SELECT label, submitter_id FROM recipes WHERE id = ?',
         [recipe.id],
       );
@@ -303,7 +303,7 @@ describe('front-end compatibility (Ultimate FastAPI Tutorial, part 12)', () => {
       const deleted = await t.request({ method: 'DELETE', url: `/api/v1/recipes/${id}`, headers });
       expect(deleted.statusCode).toBe(204);
       expectCorsAllowed(deleted);
-      expect(await t.db.query('SELECT id FROM recipes WHERE id = ?', [id])).toEqual([]);
+      expect(await t.sql('SELECT id FROM recipes WHERE id = ?', [id])).toEqual([]);
     });
 
     it('should allow PATCH cross-origin for an SPA that edits recipes', async () => {

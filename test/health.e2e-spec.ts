@@ -76,5 +76,17 @@ describe('health', () => {
         /SQLITE|TypeORM|QueryFailedError|at Object\.|node_modules/i,
       );
     });
+
+    it('should answer a request that needs the database with 503 problem+json, not 500', async () => {
+      const response = await t.request({ method: 'GET', url: '/api/v1/recipes' });
+
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json()).toMatchObject({
+        status: 503,
+        type: 'urn:recipe-api:problem:database-unavailable',
+      });
+      expect(response.body).not.toMatch(/SQLITE|TypeORM|QueryFailedError|pool|node_modules/i);
+    });
   });
 });

@@ -145,6 +145,7 @@ const CONTRACT: [string, string, boolean, string?][] = [
   ['get', '/api/v1/recipes/my-recipes', true],
   ['get', '/health', false],
   ['get', '/health/ready', false],
+  ['get', '/.well-known/jwks.json', false],
 ];
 
 const PROBLEM = { $ref: '#/components/schemas/ProblemDto' };

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { LightMyRequestResponse } from 'fastify';
 import { MailService } from '../src/mail/mail.service.js';
 import type { TestApp } from './helpers/app.js';
+import { minutesAgo } from './helpers/database.js';
 import { createUser, login, newEmail, PASSWORD, type TestUser } from './helpers/factories.js';
 import {
   closedPort,
@@ -64,7 +65,7 @@ describe('password reset (e2e, real SMTP server)', () => {
   const reset = (token: string, password = NEW_PASSWORD) =>
     t.request({ method: 'POST', url: RESET, payload: { token, new_password: password } });
   const tokenRows = (userId: number) =>
-    t.db.query<TokenRow[]>('SELECT * FROM one_time_tokens WHERE user_id = ? ORDER BY id', [userId]);
+    t.sql<TokenRow[]>('SELECT * FROM one_time_tokens WHERE user_id = ? ORDER BY id', [userId]);
 
   /** Asks for a reset link and returns the token from the mail that arrives. */
   async function mailedToken(user: TestUser): Promise<string> {
@@ -77,9 +78,9 @@ describe('password reset (e2e, real SMTP server)', () => {
     it('should answer 202 with one body for an account, an unknown address and an inactive account, mailing only the account', async () => {
       const user = await createUser(t);
       const inactive = await createUser(t);
-      await t.db.query('UPDATE users SET is_active = 0 WHERE id = ?', [inactive.id]);
+      await t.sql('UPDATE users SET is_active = false WHERE id = ?', [inactive.id]);
       const send = vi.spyOn(t.app.get(MailService), 'send');
-      const [{ count: before }] = await t.db.query<{ count: number }[]>(
+      const [{ count: before }] = await t.sql<{ count: number }[]>(
         'SELECT count(*) AS count FROM one_time_tokens',
       );
 
@@ -98,7 +99,7 @@ describe('password reset (e2e, real SMTP server)', () => {
       expect(new Set(responses.map((response) => response.body)).size).toBe(1);
       expect(send).toHaveBeenCalledTimes(1);
       expect(send).toHaveBeenCalledWith(expect.objectContaining({ to: user.email }));
-      const [{ count: after }] = await t.db.query<{ count: number }[]>(
+      const [{ count: after }] = await t.sql<{ count: number }[]>(
         'SELECT count(*) AS count FROM one_time_tokens',
       );
       expect(after - before).toBe(1);
@@ -143,7 +144,7 @@ describe('password reset (e2e, real SMTP server)', () => {
           used_at: null,
         }),
       ]);
-      expect(JSON.stringify(await t.db.query('SELECT * FROM one_time_tokens'))).not.toContain(
+      expect(JSON.stringify(await t.sql('SELECT * FROM one_time_tokens'))).not.toContain(
         token,
       );
       const expiresAt = utc(rows[0].expires_at).getTime();
@@ -158,7 +159,7 @@ describe('password reset (e2e, real SMTP server)', () => {
       const secondLogin = await login(t, user.email);
       const otherToken = secondLogin.json<{ access_token: string }>().access_token;
       const token = await mailedToken(user);
-      const sessionsBefore = await t.db.query<{ id: string }[]>(
+      const sessionsBefore = await t.sql<{ id: string }[]>(
         'SELECT id FROM sessions WHERE user_id = ?',
         [user.id],
       );
@@ -182,7 +183,7 @@ describe('password reset (e2e, real SMTP server)', () => {
         expect(me.statusCode).toBe(401);
       }
       for (const { id } of sessionsBefore) {
-        const [session] = await t.db.query<{ revoked_at: string | null }[]>(
+        const [session] = await t.sql<{ revoked_at: string | null }[]>(
           'SELECT revoked_at FROM sessions WHERE id = ?',
           [id],
         );
@@ -196,7 +197,7 @@ describe('password reset (e2e, real SMTP server)', () => {
     it('should count the address as verified: the mailed link proves it', async () => {
       const user = await createUser(t);
       await reset(await mailedToken(user));
-      const [row] = await t.db.query<{ email_verified: number }[]>(
+      const [row] = await t.sql<{ email_verified: number }[]>(
         'SELECT email_verified FROM users WHERE id = ?',
         [user.id],
       );
@@ -224,9 +225,9 @@ describe('password reset (e2e, real SMTP server)', () => {
     it('should refuse an expired token', async () => {
       const user = await createUser(t);
       const token = await mailedToken(user);
-      await t.db.query(
-        "UPDATE one_time_tokens SET expires_at = datetime('now', '-1 minute') WHERE user_id = ?",
-        [user.id],
+      await t.sql(
+        'UPDATE one_time_tokens SET expires_at = ? WHERE user_id = ?',
+        [minutesAgo(1), user.id],
       );
 
       expectInvalidToken(await reset(token));
@@ -255,10 +256,10 @@ describe('password reset (e2e, real SMTP server)', () => {
     it('should not reset the password of an account deactivated after the mail went out', async () => {
       const user = await createUser(t);
       const token = await mailedToken(user);
-      await t.db.query('UPDATE users SET is_active = 0 WHERE id = ?', [user.id]);
+      await t.sql('UPDATE users SET is_active = false WHERE id = ?', [user.id]);
 
       expectInvalidToken(await reset(token));
-      await t.db.query('UPDATE users SET is_active = 1 WHERE id = ?', [user.id]);
+      await t.sql('UPDATE users SET is_active = true WHERE id = ?', [user.id]);
       expect((await login(t, user.email, PASSWORD)).statusCode).toBe(200);
     });
   });
@@ -293,7 +294,7 @@ describe('password reset with the mail server down (e2e)', () => {
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('could not be sent'));
     expect(JSON.stringify(logged.mock.calls)).not.toContain(user.email);
 
-    const rows = await t.db.query<{ used_at: string | null }[]>(
+    const rows = await t.sql<{ used_at: string | null }[]>(
       'SELECT used_at FROM one_time_tokens WHERE user_id = ?',
       [user.id],
     );

@@ -75,7 +75,7 @@ function expectProblemTooMany(response: LightMyRequestResponse, url: string) {
 }
 
 async function sessionCount(t: TestApp, userId: number): Promise<number> {
-  const [row] = await t.db.query<{ n: number }[]>(
+  const [row] = await t.sql<{ n: number }[]>(
     'SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?',
     [userId],
   );
@@ -202,7 +202,7 @@ describe('rate limits (e2e)', () => {
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
         expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
       }
-      const tokens = await t.db.query('SELECT COUNT(*) AS n FROM one_time_tokens WHERE user_id = ?', [user.id]);
+      const tokens = await t.sql('SELECT COUNT(*) AS n FROM one_time_tokens WHERE user_id = ?', [user.id]);
       expect(tokens[0].n).toBe(2);
     });
   });

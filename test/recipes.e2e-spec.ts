@@ -66,9 +66,9 @@ describe('recipes', () => {
   let reader: TestUser;
 
   const row = async (id: number): Promise<RecipeRow | undefined> =>
-    (await t.db.query<RecipeRow[]>('SELECT * FROM recipes WHERE id = ?', [id]))[0];
+    (await t.sql<RecipeRow[]>('SELECT * FROM recipes WHERE id = ?', [id]))[0];
   const count = async (): Promise<number> =>
-    (await t.db.query<{ n: number }[]>('SELECT count(*) AS n FROM recipes'))[0].n;
+    (await t.sql<{ n: number }[]>('SELECT count(*) AS n FROM recipes'))[0].n;
   const post = (user: TestUser | undefined, payload: unknown, url = '/api/v1/recipes') =>
     t.request({
       method: 'POST',
@@ -85,11 +85,11 @@ describe('recipes', () => {
   const insertRows = async (submitterId: number, labels: string[]): Promise<number[]> => {
     const ids: number[] = [];
     for (const label of labels) {
-      await t.db.query('INSERT INTO recipes (label, submitter_id) VALUES (?, ?)', [
+      await t.sql('INSERT INTO recipes (label, submitter_id) VALUES (?, ?)', [
         label,
         submitterId,
       ]);
-      ids.push((await t.db.query<{ id: number }[]>('SELECT max(id) AS id FROM recipes'))[0].id);
+      ids.push((await t.sql<{ id: number }[]>('SELECT max(id) AS id FROM recipes'))[0].id);
     }
     return ids;
   };
@@ -130,6 +130,18 @@ describe('recipes', () => {
       const fetched = await t.request({ method: 'GET', url: response.headers.location! });
       expect(fetched.statusCode).toBe(200);
       expect(fetched.json()).toEqual(recipe);
+    });
+
+    it('should stamp created_at and updated_at with the current time in UTC', async () => {
+      const before = Date.now();
+      const recipe = (await post(alice, { label: 'Timely Toast' })).json<Recipe>();
+      const after = Date.now();
+
+      for (const stamp of [recipe.created_at, recipe.updated_at]) {
+        // The database's clock, not the process's: allow a little skew, never a time zone's offset.
+        expect(Date.parse(stamp)).toBeGreaterThan(before - 60_000);
+        expect(Date.parse(stamp)).toBeLessThan(after + 60_000);
+      }
     });
 
     it('should store only the label when source and url are left out', async () => {
@@ -209,7 +221,7 @@ describe('recipes', () => {
 
       expectProblem(response, 403);
       expect(await count()).toBe(before);
-      const bobs = await t.db.query<RecipeRow[]>('SELECT * FROM recipes WHERE label = ?', [
+      const bobs = await t.sql<RecipeRow[]>('SELECT * FROM recipes WHERE label = ?', [
         'For Bob',
       ]);
       expect(bobs).toHaveLength(0);
@@ -315,7 +327,7 @@ describe('recipes', () => {
       expect(await walk(`submitter_id=${pager.id}`)).toEqual([...pagerIds].reverse());
 
       const everything = await walk('');
-      const ids = await t.db.query<{ id: number }[]>('SELECT id FROM recipes ORDER BY id DESC');
+      const ids = await t.sql<{ id: number }[]>('SELECT id FROM recipes ORDER BY id DESC');
       expect(everything).toEqual(ids.map((r) => r.id));
       expect(new Set(everything).size).toBe(everything.length);
     });
@@ -351,7 +363,7 @@ describe('recipes', () => {
 
     it('should filter by submitter_id', async () => {
       const page = await getPage(`submitter_id=${alice.id}&limit=100`);
-      const rows = await t.db.query<{ id: number }[]>(
+      const rows = await t.sql<{ id: number }[]>(
         'SELECT id FROM recipes WHERE submitter_id = ? ORDER BY id DESC',
         [alice.id],
       );
@@ -414,6 +426,77 @@ describe('recipes', () => {
 
         await expect(search('éclair')).resolves.toEqual(['Éclair au Chocolat']);
         await expect(search('CRÈME BRÛLÉE')).resolves.toEqual(['Crème Brûlée']);
+      });
+
+      it('should match keywords shorter than the search index takes, beyond ASCII too', async () => {
+        await createRecipe(t, cook, 'Œufs en Meurette');
+
+        await expect(search('œ')).resolves.toEqual(['Œufs en Meurette']);
+        await expect(search('Ûl')).resolves.toEqual(['Crème Brûlée']);
+      });
+
+      it('should take quotes and search operators in a keyword literally', async () => {
+        await createRecipe(t, cook, 'Say "Cheese" Toast');
+        await createRecipe(t, cook, 'Toast AND Jam*');
+
+        await expect(search('"cheese"')).resolves.toEqual(['Say "Cheese" Toast']);
+        await expect(search('"cheese')).resolves.toEqual(['Say "Cheese" Toast']);
+        await expect(search('and jam*')).resolves.toEqual(['Toast AND Jam*']);
+        await expect(search('toast NEAR jam')).resolves.toEqual([]);
+        await expect(search('cheese OR jam')).resolves.toEqual([]);
+      });
+
+      it('should find a recipe by its new label after an edit, and not once it is deleted', async () => {
+        const recipe = await createRecipe(t, cook, 'Quark Dumplings');
+        const patched = await t.request({
+          method: 'PATCH',
+          url: `/api/v1/recipes/${recipe.id}`,
+          headers: cook.auth,
+          payload: { label: 'Ricotta Gnocchi' },
+        });
+        expect(patched.statusCode).toBe(200);
+
+        await expect(search('quark')).resolves.toEqual([]);
+        await expect(search('ricotta gn')).resolves.toEqual(['Ricotta Gnocchi']);
+        const deleted = await t.request({
+          method: 'DELETE',
+          url: `/api/v1/recipes/${recipe.id}`,
+          headers: cook.auth,
+        });
+        expect(deleted.statusCode).toBe(204);
+        await expect(search('ricotta gn')).resolves.toEqual([]);
+      });
+
+      it('should page through the matches newest first, with and without a submitter filter', async () => {
+        const other = await createUser(t);
+        for (let i = 1; i <= 9; i += 1) {
+          await createRecipe(t, i % 3 === 0 ? other : cook, `Pagewalk Pie no. ${i}`);
+          await createRecipe(t, cook, `Unrelated Soup no. ${i}`);
+        }
+        const walk = async (query: string): Promise<number[]> => {
+          const ids: number[] = [];
+          let cursor: string | null = null;
+          do {
+            const page = await getPage(`${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+            expect(page.items.length).toBeLessThanOrEqual(2);
+            ids.push(...page.items.map((r) => r.id));
+            cursor = page.next_cursor;
+          } while (cursor);
+          return ids;
+        };
+        const expected = async (submitterId?: number) =>
+          (
+            await t.sql<{ id: number }[]>(
+              `SELECT id FROM recipes WHERE label LIKE 'Pagewalk Pie%'${submitterId ? ' AND submitter_id = ?' : ''} ORDER BY id DESC`,
+              submitterId ? [submitterId] : [],
+            )
+          ).map((r) => r.id);
+
+        await expect(walk('keyword=PAGEWALK')).resolves.toEqual(await expected());
+        await expect(walk(`keyword=pagewalk&submitter_id=${cook.id}`)).resolves.toEqual(
+          await expected(cook.id),
+        );
+        expect(await expected(cook.id)).toHaveLength(6);
       });
     });
   });
@@ -621,7 +704,7 @@ describe('recipes', () => {
     });
 
     it('should answer at most max_results, newest first, and 10 by default', async () => {
-      const ours = await t.db.query<{ id: number }[]>(
+      const ours = await t.sql<{ id: number }[]>(
         'SELECT id FROM recipes WHERE submitter_id = ? ORDER BY id DESC',
         [chef.id],
       );
@@ -665,7 +748,7 @@ describe('recipes', () => {
       expect(response.statusCode).toBe(200);
       const body = response.json<{ results: Recipe[] }>();
       expect(Object.keys(body)).toEqual(['results']);
-      const mine = await t.db.query<{ id: number }[]>(
+      const mine = await t.sql<{ id: number }[]>(
         'SELECT id FROM recipes WHERE submitter_id = ? ORDER BY id DESC LIMIT 100',
         [alice.id],
       );

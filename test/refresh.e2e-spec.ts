@@ -1,4 +1,5 @@
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { minutesAgo } from './helpers/database.js';
 import { createUser, login, PASSWORD, type TestUser } from './helpers/factories.js';
 
 interface Token {
@@ -32,7 +33,7 @@ describe('refresh tokens and sessions (e2e)', () => {
   const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<string, string>;
   /** Moves a retired token past the grace window, as if it were reused later. */
   const ageRetiredTokens = () =>
-    t.db.query("UPDATE refresh_tokens SET retired_at = datetime('now', '-1 hour') WHERE retired_at IS NOT NULL");
+    t.sql('UPDATE refresh_tokens SET retired_at = ? WHERE retired_at IS NOT NULL', [minutesAgo(60)]);
 
   it('should rotate: a new access and refresh token for the same session and scope, the old one retired', async () => {
     const user = await createUser(t);
@@ -46,7 +47,7 @@ describe('refresh tokens and sessions (e2e)', () => {
     expect(next.scope).toBe('profile');
     expect(claims(next.access_token)).toMatchObject({ sid: claims(first.access_token).sid, scope: 'profile' });
     expect((await me(next.access_token)).statusCode).toBe(200);
-    const rows = await t.db.query('SELECT token_hash, retired_at FROM refresh_tokens WHERE session_id = ? ORDER BY id', [
+    const rows = await t.sql('SELECT token_hash, retired_at FROM refresh_tokens WHERE session_id = ? ORDER BY id', [
       claims(first.access_token).sid,
     ]);
     expect(rows).toHaveLength(2);
@@ -90,7 +91,7 @@ describe('refresh tokens and sessions (e2e)', () => {
     const afterReuse = await me(second.access_token);
     expect(afterReuse.statusCode).toBe(401);
     expect(afterReuse.headers['www-authenticate']).toContain('invalid_token');
-    const [session] = await t.db.query('SELECT revoked_at FROM sessions WHERE id = ?', [claims(first.access_token).sid]);
+    const [session] = await t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [claims(first.access_token).sid]);
     expect(session.revoked_at).not.toBeNull();
   });
 
@@ -101,7 +102,7 @@ describe('refresh tokens and sessions (e2e)', () => {
     expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
     const successors = new Set(responses.map((r) => r.json<Token>().refresh_token));
     expect(successors.size).toBe(1);
-    const live = await t.db.query('SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ? AND retired_at IS NULL', [
+    const live = await t.sql('SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ? AND retired_at IS NULL', [
       claims(first.access_token).sid,
     ]);
     expect(live[0].n).toBe(1);
@@ -163,10 +164,10 @@ describe('refresh tokens and sessions (e2e)', () => {
   it('should refuse a session past its absolute lifetime or idle too long', async () => {
     const user = await createUser(t);
     const expired = await logIn(user);
-    await t.db.query("UPDATE sessions SET expires_at = datetime('now', '-1 minute') WHERE id = ?", [claims(expired.access_token).sid]);
+    await t.sql('UPDATE sessions SET expires_at = ? WHERE id = ?', [minutesAgo(1), claims(expired.access_token).sid]);
     expect((await refresh(expired.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
     const idle = await logIn(user);
-    await t.db.query("UPDATE sessions SET last_used_at = datetime('now', '-8 days') WHERE id = ?", [claims(idle.access_token).sid]);
+    await t.sql('UPDATE sessions SET last_used_at = ? WHERE id = ?', [minutesAgo(8 * 24 * 60), claims(idle.access_token).sid]);
     expect((await refresh(idle.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
   });
 
@@ -174,7 +175,7 @@ describe('refresh tokens and sessions (e2e)', () => {
     const user = await createUser(t, { superuser: true });
     const token = await logIn(user);
     expect(token.scope).toContain('users:admin');
-    await t.db.query('UPDATE users SET is_superuser = 0 WHERE id = ?', [user.id]);
+    await t.sql('UPDATE users SET is_superuser = false WHERE id = ?', [user.id]);
     const next = (await refresh(token.refresh_token)).json<Token>();
     expect(next.scope).toBe('profile recipes:write');
   });
@@ -198,7 +199,9 @@ describe('refresh tokens and sessions (e2e)', () => {
         headers: { authorization: `Bearer ${mine.access_token}` },
       });
       expect(response.statusCode).toBe(200);
-      const sessions = response.json<{ id: string; current: boolean; user_agent: string; ip: string }[]>();
+      const sessions = response.json<
+        { id: string; current: boolean; user_agent: string; ip: string; created_at: string; last_used_at: string }[]
+      >();
       // createUser's own login is still live; the logged-out one is gone.
       expect(sessions).toHaveLength(2);
       expect(sessions.map((s) => s.id)).not.toContain(claims(other.access_token).sid);
@@ -210,6 +213,10 @@ describe('refresh tokens and sessions (e2e)', () => {
         created_at: expect.any(String),
         last_used_at: expect.any(String),
       });
+      // Written by the database (created_at) and by the server (last_used_at): both now, in UTC.
+      for (const stamp of [current!.created_at, current!.last_used_at]) {
+        expect(Math.abs(Date.parse(stamp) - Date.now())).toBeLessThan(60_000);
+      }
       expect(sessions.filter((s) => s.current)).toHaveLength(1);
     });
 

@@ -66,7 +66,7 @@ describe('parallel signups', () => {
       });
       expect(response.body).not.toMatch(/SQLITE|constraint|QueryFailedError/i);
     }
-    const rows: { id: number; email: string }[] = await t.db.query(
+    const rows: { id: number; email: string }[] = await t.sql(
       'SELECT id, email FROM users WHERE lower(email) = ?',
       [email.toLowerCase()],
     );
@@ -84,7 +84,7 @@ describe('parallel signups', () => {
     const responses = await Promise.all(emails.map((email) => signup(t, email)));
 
     expect(statuses(responses)).toEqual(emails.map(() => 201));
-    const rows: { email: string }[] = await t.db.query(
+    const rows: { email: string }[] = await t.sql(
       `SELECT email FROM users WHERE email IN (${emails.map(() => '?').join(', ')})`,
       emails,
     );

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { minutesAgo } from './helpers/database.js';
 import { createUser, PASSWORD, type TestUser } from './helpers/factories.js';
 import {
   base64url,
@@ -245,12 +246,12 @@ describe('token forgery (e2e)', () => {
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toMatch(INVALID_TOKEN);
       await expect(
-        t.db.query('SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND user_id = ?', [
+        t.sql('SELECT id FROM sessions WHERE revoked_at IS NOT NULL AND user_id = ?', [
           fixture.user.id,
         ]),
       ).resolves.toEqual([]);
       await expect(
-        t.db.query("SELECT id FROM recipes WHERE label = 'Forged soup'"),
+        t.sql("SELECT id FROM recipes WHERE label = 'Forged soup'"),
       ).resolves.toEqual([]);
     },
   );
@@ -294,22 +295,22 @@ describe('token forgery (e2e)', () => {
       expect(deleted.statusCode).toBe(204);
 
       expectUnauthenticated(await me(user.auth.authorization), true);
-      await expect(t.db.query('SELECT id FROM users WHERE id = ?', [user.id])).resolves.toEqual([]);
+      await expect(t.sql('SELECT id FROM users WHERE id = ?', [user.id])).resolves.toEqual([]);
       await expect(
-        t.db.query('SELECT id FROM sessions WHERE user_id = ?', [user.id]),
+        t.sql('SELECT id FROM sessions WHERE user_id = ?', [user.id]),
       ).resolves.toEqual([]);
     });
 
     it('should refuse the token of a user deleted directly in the database', async () => {
       const user = await createUser(t);
-      await t.db.query('DELETE FROM users WHERE id = ?', [user.id]);
+      await t.sql('DELETE FROM users WHERE id = ?', [user.id]);
 
       expectUnauthenticated(await me(user.auth.authorization), true);
     });
 
     it('should refuse the token of a deactivated user at once', async () => {
       const user = await createUser(t);
-      await t.db.query('UPDATE users SET is_active = 0 WHERE id = ?', [user.id]);
+      await t.sql('UPDATE users SET is_active = false WHERE id = ?', [user.id]);
 
       expectUnauthenticated(await me(user.auth.authorization), true);
     });
@@ -317,9 +318,9 @@ describe('token forgery (e2e)', () => {
     it('should refuse the token of a session past its expiry', async () => {
       const user = await createUser(t);
       const { sid } = decodeJwt(user.token).payload;
-      await t.db.query(
-        "UPDATE sessions SET expires_at = datetime('now', '-1 minute') WHERE id = ?",
-        [sid],
+      await t.sql(
+        'UPDATE sessions SET expires_at = ? WHERE id = ?',
+        [minutesAgo(1), sid],
       );
 
       expectUnauthenticated(await me(user.auth.authorization), true);

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { createTestDatabase } from './helpers/database.js';
 import {
   createRecipe,
   createUser,
@@ -126,16 +124,16 @@ function expectUserShape(body: unknown): asserts body is UserBody {
 }
 
 async function userRow(t: TestApp, id: number): Promise<UserRow | undefined> {
-  const rows: UserRow[] = await t.db.query('SELECT * FROM users WHERE id = ?', [id]);
+  const rows: UserRow[] = await t.sql('SELECT * FROM users WHERE id = ?', [id]);
   return rows[0];
 }
 
 async function sessionRows(t: TestApp, userId: number): Promise<SessionRow[]> {
-  return t.db.query('SELECT id, revoked_at FROM sessions WHERE user_id = ?', [userId]);
+  return t.sql('SELECT id, revoked_at FROM sessions WHERE user_id = ?', [userId]);
 }
 
 async function count(t: TestApp, sql: string, params: unknown[]): Promise<number> {
-  const [row] = (await t.db.query(sql, params)) as { n: number }[];
+  const [row] = (await t.sql(sql, params)) as { n: number }[];
   return row!.n;
 }
 
@@ -598,7 +596,7 @@ describe('users', () => {
         await count(t, 'SELECT count(*) AS n FROM recipes WHERE submitter_id = ?', [user.id]),
       ).toBe(0);
       expect(
-        await t.db.query('SELECT id, label, submitter_id FROM recipes WHERE id = ?', [
+        await t.sql('SELECT id, label, submitter_id FROM recipes WHERE id = ?', [
           othersRecipe.id,
         ]),
       ).toEqual([{ id: othersRecipe.id, label: 'Chicken Vesuvio', submitter_id: other.id }]);
@@ -644,7 +642,7 @@ describe('users', () => {
       cook = await createUser(t);
       // Enough rows for several pages; inserted directly because argon2 per row adds nothing here.
       for (let i = 0; i < 25; i++) {
-        await t.db.query('INSERT INTO users (email, hashed_password) VALUES (?, ?)', [
+        await t.sql('INSERT INTO users (email, hashed_password) VALUES (?, ?)', [
           `bulk-${i}-${newEmail()}`,
           'x',
         ]);
@@ -683,7 +681,7 @@ describe('users', () => {
         } while (cursor !== null && pages < 100);
 
         const ids = (
-          (await t.db.query('SELECT id FROM users ORDER BY id')) as { id: number }[]
+          (await t.sql('SELECT id FROM users ORDER BY id')) as { id: number }[]
         ).map((row) => row.id);
         expect(ids.length).toBeGreaterThan(14);
         expect(seen).toEqual(ids);
@@ -742,6 +740,8 @@ describe('users', () => {
         ['a fractional id', Buffer.from('1.5').toString('base64url')],
         ['an exponent', Buffer.from('1e3').toString('base64url')],
         ['an over-long value', 'M'.repeat(65)],
+        ['an id beyond any row (2^31)', Buffer.from('2147483648').toString('base64url')],
+        ['a 16-digit id', Buffer.from('9999999999999999').toString('base64url')],
       ])('should answer 400 for a cursor with %s', async (_what, cursor) => {
         const response = await adminGet(`/api/v1/users?cursor=${encodeURIComponent(cursor)}`);
 
@@ -1077,7 +1077,7 @@ describe('users', () => {
         payload: { is_superuser: false, is_active: false },
       });
       expect(demote.statusCode).toBe(200);
-      await t.db.query('UPDATE users SET hashed_password = ? WHERE id = ?', [
+      await t.sql('UPDATE users SET hashed_password = ? WHERE id = ?', [
         '$argon2id$changed',
         user.id,
       ]);
@@ -1112,7 +1112,7 @@ describe('FIRST_SUPERUSER', () => {
   it('should create a superuser at start who logs in with users:admin', async () => {
     const t = await createTestApp();
     try {
-      const rows: UserRow[] = await t.db.query('SELECT * FROM users WHERE email = ?', [
+      const rows: UserRow[] = await t.sql('SELECT * FROM users WHERE email = ?', [
         FIRST.toLowerCase(),
       ]);
       expect(rows).toHaveLength(1);
@@ -1158,8 +1158,8 @@ describe('FIRST_SUPERUSER', () => {
   );
 
   it('should boot twice on the same database without failing or duplicating the superuser', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'recipe-api-users-'));
-    const env = { DATABASE_URL: `sqlite:${join(dir, 'recipes.db')}` };
+    const database = await createTestDatabase({ file: true });
+    const env = { DATABASE_URL: database.url };
     try {
       const first = await createTestApp(env);
       await first.close();
@@ -1167,7 +1167,7 @@ describe('FIRST_SUPERUSER', () => {
 
       const second = await createTestApp(env);
       try {
-        const rows: UserRow[] = await second.db.query(
+        const rows: UserRow[] = await second.sql(
           'SELECT * FROM users WHERE lower(email) = ?',
           [FIRST.toLowerCase()],
         );
@@ -1179,7 +1179,7 @@ describe('FIRST_SUPERUSER', () => {
         await second.close();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     }
   });
 });

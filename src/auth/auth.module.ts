@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { authConfig } from '../config/configuration.js';
 import { MailModule } from '../mail/mail.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController } from './account.controller.js';
 import { AccountService } from './account.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { JwksController } from './jwks.controller.js';
 import { LoginAttemptsService } from './login-attempts.service.js';
 import { RefreshCookie } from './refresh-cookie.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -19,7 +18,7 @@ import { OneTimeTokensService } from './one-time-tokens.service.js';
 import { SessionsModule } from './sessions.module.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
-import { jwtOptions, TokensService } from './tokens.service.js';
+import { TokensService } from './tokens.service.js';
 
 @Module({
   imports: [
@@ -29,9 +28,8 @@ import { jwtOptions, TokensService } from './tokens.service.js';
     MailModule,
     TypeOrmModule.forFeature([OneTimeToken]),
     TypeOrmModule.forFeature([RefreshToken]),
-    JwtModule.registerAsync({ inject: [authConfig.KEY], useFactory: jwtOptions }),
   ],
-  controllers: [AuthController, SessionsController, AccountController],
+  controllers: [AuthController, SessionsController, AccountController, JwksController],
   providers: [AuthService, TokensService, RefreshTokensService, RefreshCookie, LocalStrategy, JwtStrategy, AccountService, OneTimeTokensService, LoginAttemptsService],
 })
 export class AuthModule {}

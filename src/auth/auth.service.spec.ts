@@ -1,8 +1,7 @@
-import { JwtModule } from '@nestjs/jwt';
-import { authConfig } from '../config/configuration.js';
 import type { TestingModule } from '@nestjs/testing';
 import { hash, parseOptions } from '@node-rs/argon2';
 import { DataSource } from 'typeorm';
+import { runSql } from '../../test/helpers/database.js';
 import { createServiceModule } from '../../test/helpers/module.js';
 import { OAuthError } from '../common/errors/domain.error.js';
 import { PasswordService } from '../users/password.service.js';
@@ -11,7 +10,7 @@ import { AuthService } from './auth.service.js';
 import { loginAttemptsProviders } from './login-attempts.service.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import { SessionsService } from './sessions.service.js';
-import { jwtOptions, TokensService } from './tokens.service.js';
+import { TokensService } from './tokens.service.js';
 
 describe('AuthService', () => {
   let module: TestingModule;
@@ -21,7 +20,6 @@ describe('AuthService', () => {
   beforeAll(async () => {
     module = await createServiceModule(
       [AuthService, UsersService, PasswordService, SessionsService, TokensService, RefreshTokensService, ...loginAttemptsProviders],
-      [JwtModule.registerAsync({ inject: [authConfig.KEY], useFactory: jwtOptions })],
     );
     auth = module.get(AuthService);
     users = module.get(UsersService);
@@ -48,9 +46,9 @@ describe('AuthService', () => {
   it('should upgrade a hash made with weaker parameters at login', async () => {
     const user = await users.create({ email: 'old@example.com', password: 'right password' });
     const weak = await hash('right password', { memoryCost: 8192, timeCost: 1, parallelism: 1, algorithm: 2 });
-    await module.get(DataSource).query('UPDATE users SET hashed_password = ? WHERE id = ?', [weak, user.id]);
+    await runSql(module.get(DataSource), 'UPDATE users SET hashed_password = ? WHERE id = ?', [weak, user.id]);
     await auth.checkCredentials('old@example.com', 'right password');
-    const [row] = await module.get(DataSource).query('SELECT hashed_password FROM users WHERE id = ?', [user.id]);
+    const [row] = await runSql(module.get(DataSource), 'SELECT hashed_password FROM users WHERE id = ?', [user.id]);
     expect(parseOptions(row.hashed_password)).toMatchObject({ memoryCost: 19456, timeCost: 2 });
   });
 
@@ -71,7 +69,7 @@ describe('AuthService', () => {
     const user = await users.create({ email: 'session@example.com', password: 'right password', isSuperuser: true });
     const token = await auth.login(user, undefined, { userAgent: 'vitest', ip: '127.0.0.1' });
     expect(token).toMatchObject({ token_type: 'bearer', expires_in: 1800, scope: 'profile recipes:write users:admin' });
-    const rows = await module.get(DataSource).query('SELECT user_agent, ip FROM sessions WHERE user_id = ?', [user.id]);
+    const rows = await runSql(module.get(DataSource), 'SELECT user_agent, ip FROM sessions WHERE user_id = ?', [user.id]);
     expect(rows).toEqual([{ user_agent: 'vitest', ip: '127.0.0.1' }]);
   });
 });

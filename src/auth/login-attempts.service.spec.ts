@@ -16,6 +16,8 @@ describe('LoginAttemptsService', () => {
       perMinute: 30,
       loginMaxFailures: 3,
       loginFailureWindowMs: WINDOW_MS,
+      redisUrl: undefined,
+      redisKeyPrefix: 'recipe-api:',
     };
     attempts = new LoginAttemptsService(new MemoryAttemptStore(), config);
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
+import { minutesAgo, runSql } from '../../test/helpers/database.js';
 import { createServiceModule } from '../../test/helpers/module.js';
 import { InvalidOneTimeTokenError, OneTimeTokensService } from './one-time-tokens.service.js';
 
@@ -26,7 +27,8 @@ describe('OneTimeTokensService', () => {
 
   async function userId(): Promise<number> {
     nextUser += 1;
-    const result = await db.query<{ id: number }[]>(
+    const result = await runSql<{ id: number }[]>(
+      db,
       "INSERT INTO users (email, hashed_password) VALUES (?, 'not a hash') RETURNING id",
       [`token-${nextUser}@example.com`],
     );
@@ -34,7 +36,8 @@ describe('OneTimeTokensService', () => {
   }
 
   const rows = (user: number) =>
-    db.query<TokenRow[]>(
+    runSql<TokenRow[]>(
+      db,
       'SELECT user_id, purpose, token_hash, used_at FROM one_time_tokens WHERE user_id = ? ORDER BY id',
       [user],
     );
@@ -88,10 +91,7 @@ describe('OneTimeTokensService', () => {
   it('should refuse an expired token', async () => {
     const user = await userId();
     const token = await tokens.issue(user, 'password_reset');
-    await db.query(
-      "UPDATE one_time_tokens SET expires_at = datetime('now', '-1 second') WHERE user_id = ?",
-      [user],
-    );
+    await runSql(db, 'UPDATE one_time_tokens SET expires_at = ? WHERE user_id = ?', [minutesAgo(1), user]);
     await expect(tokens.consume(token, 'password_reset')).rejects.toThrow(InvalidOneTimeTokenError);
   });
 
@@ -106,12 +106,14 @@ describe('OneTimeTokensService', () => {
   });
 
   it('should store nothing when there is no user, and still answer a token', async () => {
-    const [{ count: before }] = await db.query<{ count: number }[]>(
+    const [{ count: before }] = await runSql<{ count: number }[]>(
+      db,
       'SELECT count(*) AS count FROM one_time_tokens',
     );
     const token = await tokens.issue(null, 'password_reset');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const [{ count: after }] = await db.query<{ count: number }[]>(
+    const [{ count: after }] = await runSql<{ count: number }[]>(
+      db,
       'SELECT count(*) AS count FROM one_time_tokens',
     );
     expect(after).toBe(before);

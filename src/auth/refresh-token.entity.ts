@@ -22,6 +22,6 @@ export class RefreshToken {
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'retired_at', type: 'datetime', nullable: true })
+  @Column({ name: 'retired_at', type: Date, nullable: true })
   retiredAt: Date | null;
 }

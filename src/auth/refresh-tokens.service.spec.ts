@@ -1,5 +1,6 @@
 import type { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
+import { minutesAgo, runSql } from '../../test/helpers/database.js';
 import { createServiceModule } from '../../test/helpers/module.js';
 import { OAuthError } from '../common/errors/domain.error.js';
 import { PasswordService } from '../users/password.service.js';
@@ -27,7 +28,7 @@ describe('RefreshTokensService', () => {
     const sessionId = await newSession();
     const token = await tokens.issue(sessionId);
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
-    const rows = await module.get(DataSource).query('SELECT token_hash FROM refresh_tokens WHERE session_id = ?', [sessionId]);
+    const rows = await runSql(module.get(DataSource), 'SELECT token_hash FROM refresh_tokens WHERE session_id = ?', [sessionId]);
     expect(rows).toEqual([{ token_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(rows[0].token_hash).not.toContain(token);
   });
@@ -44,9 +45,10 @@ describe('RefreshTokensService', () => {
     const sessionId = await newSession();
     const token = await tokens.issue(sessionId);
     const { refreshToken: successor } = await tokens.rotate(token, {});
-    await module
-      .get(DataSource)
-      .query("UPDATE refresh_tokens SET retired_at = datetime('now', '-1 minute') WHERE session_id = ? AND retired_at IS NOT NULL", [sessionId]);
+    await runSql(module.get(DataSource), 'UPDATE refresh_tokens SET retired_at = ? WHERE session_id = ? AND retired_at IS NOT NULL', [
+      minutesAgo(1),
+      sessionId,
+    ]);
     await expect(tokens.rotate(token, {})).rejects.toThrow(OAuthError);
     await expect(tokens.rotate(successor, {})).rejects.toThrow(OAuthError);
     await expect(sessions.findLive(sessionId, userId)).resolves.toBeUndefined();

@@ -18,13 +18,13 @@ export class Session {
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'last_used_at', type: 'datetime' })
+  @Column({ name: 'last_used_at', type: Date })
   lastUsedAt: Date;
 
-  @Column({ name: 'expires_at', type: 'datetime' })
+  @Column({ name: 'expires_at', type: Date })
   expiresAt: Date;
 
-  @Column({ name: 'revoked_at', type: 'datetime', nullable: true })
+  @Column({ name: 'revoked_at', type: Date, nullable: true })
   revokedAt: Date | null;
 
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })

@@ -1,6 +1,6 @@
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService, type JwtModuleOptions } from '@nestjs/jwt';
+import { SignJWT } from 'jose';
 import { SCOPES, type Scope } from '../common/decorators/scopes.decorator.js';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
 import type { User } from '../users/user.entity.js';
@@ -25,39 +25,33 @@ export function allowedScopes(user: User): Scope[] {
   return user.isSuperuser ? [...SCOPES] : SCOPES.filter((scope) => scope !== 'users:admin');
 }
 
-/** Signing options: a KeyObject (jsonwebtoken parses a string secret on every call), pinned claims. */
-export function jwtOptions(config: AuthConfig): JwtModuleOptions {
-  return {
-    secret: createSecretKey(Buffer.from(config.secret)),
-    signOptions: {
-      algorithm: config.algorithm,
-      issuer: config.issuer,
-      audience: config.audience,
-      expiresIn: config.accessTokenMinutes * 60,
-      header: { alg: config.algorithm, typ: ACCESS_TOKEN_TYP },
-    },
-  };
-}
-
 @Injectable()
 export class TokensService {
-  constructor(
-    private readonly jwt: JwtService,
-    @Inject(authConfig.KEY) private readonly config: AuthConfig,
-  ) {}
+  constructor(@Inject(authConfig.KEY) private readonly config: AuthConfig) {}
 
   get accessTokenSeconds(): number {
     return this.config.accessTokenMinutes * 60;
   }
 
-  /** Signs an access token; algorithm, issuer, audience, lifetime and `typ` come from JwtModule. */
+  /**
+   * Signs an access token with the configured algorithm and key (a KeyObject loaded once at start;
+   * jose because jsonwebtoken has no EdDSA); asymmetric keys name themselves in `kid`.
+   */
   signAccessToken(user: User, sessionId: string, scopes: Scope[]): Promise<string> {
-    return this.jwt.signAsync({
-      sub: String(user.id),
-      type: ACCESS_TOKEN_TYPE,
-      sid: sessionId,
-      scope: scopes.join(' '),
-      jti: randomUUID(),
-    });
+    const { algorithm, keys, issuer, audience } = this.config;
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ type: ACCESS_TOKEN_TYPE, sid: sessionId, scope: scopes.join(' ') })
+      .setProtectedHeader({
+        alg: algorithm,
+        typ: ACCESS_TOKEN_TYP,
+        ...(keys.kid && { kid: keys.kid }),
+      })
+      .setSubject(String(user.id))
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + this.accessTokenSeconds)
+      .setJti(randomUUID())
+      .sign(keys.signingKey);
   }
 }

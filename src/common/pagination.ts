@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationError } from './errors/domain.error.js';
+import { MAX_ID } from './parse-id.pipe.js';
 
 export class PageQueryDto {
   /** How many items per page (1–100). */
@@ -27,7 +28,7 @@ export interface Page<T> {
 export function decodeCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[1-9]\d{0,15}$/.test(text) || encodeCursor(Number(text)) !== cursor) {
+  if (!/^[1-9]\d{0,15}$/.test(text) || Number(text) > MAX_ID || encodeCursor(Number(text)) !== cursor) {
     throw new ValidationError([{ field: 'cursor', message: 'cursor is not one this API gave out' }]);
   }
   return Number(text);

@@ -1,7 +1,8 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { NotFoundError, ValidationError } from './errors/domain.error.js';
 
-const MAX_ID = 2 ** 31 - 1;
+/** The largest id any table holds: PostgreSQL's `integer` (int4); a bigger parameter is an error there. */
+export const MAX_ID = 2 ** 31 - 1;
 
 /** Path ids: not a whole number → 400; beyond any id the database can hold → 404. */
 @Injectable()

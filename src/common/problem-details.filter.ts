@@ -8,6 +8,7 @@ import {
   TooManyRequestsError,
   UnauthenticatedError,
 } from './errors/domain.error.js';
+import { isDatabaseUnavailable } from './errors/database-errors.js';
 
 interface Problem {
   status: number;
@@ -103,6 +104,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof OAuthError) {
       return { status: 400, type: 'about:blank', detail: exception.description };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return { status: 503, type: 'urn:recipe-api:problem:database-unavailable', detail: DETAILS[503] };
     }
     // Nest's HttpExceptions, and errors Fastify raises before a handler runs (body, type, size).
     const fastifyStatus = (exception as { statusCode?: unknown } | null)?.statusCode;

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { registerAs } from '@nestjs/config';
-import { readDatabaseConfig, sqlitePath } from './database.config.js';
+import { loadAccessTokenKeys } from './access-token-keys.js';
+import { isPostgresUrl, readDatabaseConfig, sqlitePath } from './database.config.js';
 import { validateEnv } from './env.schema.js';
 
 export const appConfig = registerAs('app', () => {
@@ -41,9 +42,14 @@ function developmentSecret(databasePath: string): string {
 
 export const authConfig = registerAs('auth', () => {
   const env = validateEnv(process.env);
+  // With PostgreSQL there is no SQLite file to keep it beside: it goes where the default one would be.
+  const secretBeside = isPostgresUrl(env.DATABASE_URL) ? 'sqlite:data/recipes.db' : env.DATABASE_URL;
+  const secret = env.JWT_SECRET ?? developmentSecret(sqlitePath(secretBeside));
   return {
-    secret: env.JWT_SECRET ?? developmentSecret(sqlitePath(env.DATABASE_URL)),
-    algorithm: env.JWT_ALGORITHM as 'HS256',
+    // With EdDSA/ES256/RS256 the secret still keys refresh-token successors (refresh-tokens.service).
+    secret,
+    algorithm: env.JWT_ALGORITHM,
+    keys: loadAccessTokenKeys(env, secret),
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     accessTokenMinutes: env.ACCESS_TOKEN_EXPIRE_MINUTES,
@@ -67,6 +73,8 @@ export const rateLimitConfig = registerAs('rateLimit', () => {
     perMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginFailureWindowMs: env.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
+    redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
   };
 });
 

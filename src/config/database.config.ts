@@ -7,9 +7,17 @@ export function sqlitePath(databaseUrl: string): string {
   return location === ':memory:' ? location : resolve(location);
 }
 
-// Kept free of Nest imports: the TypeORM CLI loads it through ormconfig.ts.
-export function readDatabaseConfig() {
-  return { path: sqlitePath(validateEnv(process.env).DATABASE_URL) };
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:\/\//.test(databaseUrl);
 }
 
-export type DatabaseConfig = ReturnType<typeof readDatabaseConfig>;
+export type DatabaseConfig =
+  { engine: 'sqlite'; path: string } | { engine: 'postgres'; url: string; poolSize: number };
+
+// Kept free of Nest imports: the TypeORM CLI loads it through ormconfig.ts.
+export function readDatabaseConfig(): DatabaseConfig {
+  const env = validateEnv(process.env);
+  return isPostgresUrl(env.DATABASE_URL)
+    ? { engine: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+    : { engine: 'sqlite', path: sqlitePath(env.DATABASE_URL) };
+}

@@ -41,8 +41,55 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ FIRST_SUPERUSER: 'admin@example.com' })).toThrow(/FIRST_SUPERUSER_PASSWORD/);
   });
 
+  it('should want a private key file exactly when JWT_ALGORITHM is asymmetric', () => {
+    for (const algorithm of ['EdDSA', 'ES256', 'RS256']) {
+      expect(() => validateEnv({ JWT_ALGORITHM: algorithm })).toThrow(
+        `JWT_PRIVATE_KEY_FILE: required when JWT_ALGORITHM=${algorithm}`,
+      );
+      expect(validateEnv({ JWT_ALGORITHM: algorithm, JWT_PRIVATE_KEY_FILE: 'key.pem' })).toMatchObject({
+        JWT_ALGORITHM: algorithm,
+        JWT_PRIVATE_KEY_FILE: 'key.pem',
+      });
+    }
+    expect(() => validateEnv({ JWT_PRIVATE_KEY_FILE: 'key.pem' })).toThrow(/JWT_PRIVATE_KEY_FILE: only used with/);
+    expect(() => validateEnv({ JWT_PREVIOUS_PUBLIC_KEY_FILES: 'old.pem' })).toThrow(
+      /JWT_PREVIOUS_PUBLIC_KEY_FILES: only used with/,
+    );
+    expect(() => validateEnv({ JWT_ALGORITHM: 'HS512' })).toThrow(/JWT_ALGORITHM must be one of HS256, EdDSA, ES256, RS256/);
+  });
+
+  it('should take a postgres:// or postgresql:// DATABASE_URL and a DATABASE_POOL_SIZE (default 10)', () => {
+    expect(validateEnv({ DATABASE_URL: 'postgres://app:secret@db:5432/recipes' })).toMatchObject({
+      DATABASE_URL: 'postgres://app:secret@db:5432/recipes',
+      DATABASE_POOL_SIZE: 10,
+    });
+    expect(validateEnv({ DATABASE_URL: 'postgresql://db/recipes', DATABASE_POOL_SIZE: '25' }).DATABASE_POOL_SIZE).toBe(25);
+    expect(() => validateEnv({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => validateEnv({ DATABASE_URL: 'postgres://' })).toThrow(/DATABASE_URL/);
+  });
+
   it('should refuse an unsupported database URL or algorithm', () => {
     expect(() => validateEnv({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => validateEnv({ JWT_ALGORITHM: 'none' })).toThrow(/JWT_ALGORITHM/);
+  });
+
+  it('should take a redis:// or rediss:// REDIS_URL, unset by default, and a REDIS_KEY_PREFIX', () => {
+    expect(validateEnv({})).toMatchObject({ REDIS_URL: undefined, REDIS_KEY_PREFIX: 'recipe-api:' });
+    for (const url of ['redis://127.0.0.1:6379', 'redis://:pw@cache:6379/2', 'rediss://cache.example.com:6380']) {
+      expect(validateEnv({ REDIS_URL: url, REDIS_KEY_PREFIX: 'staging:' })).toMatchObject({
+        REDIS_URL: url,
+        REDIS_KEY_PREFIX: 'staging:',
+      });
+    }
+    expect(() => validateEnv({ REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL must look like/);
+    let message = '';
+    try {
+      validateEnv({ REDIS_URL: 'redis://:hunter2@ cache' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/REDIS_URL must look like/);
+    expect(message).not.toContain('hunter2');
+    expect(() => validateEnv({ REDIS_KEY_PREFIX: 'has space' })).toThrow(/REDIS_KEY_PREFIX/);
   });
 });

@@ -13,6 +13,9 @@ import {
   validateSync,
 } from 'class-validator';
 
+export const JWT_ALGORITHMS = ['HS256', 'EdDSA', 'ES256', 'RS256'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
@@ -29,17 +32,34 @@ export class Env {
   @IsString()
   HOST = '0.0.0.0';
 
-  @Matches(/^sqlite:.+$/, {
-    message: 'DATABASE_URL must look like sqlite:data/recipes.db or sqlite::memory: (PostgreSQL is not supported yet)',
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/\S+)$/, {
+    message:
+      'DATABASE_URL must look like sqlite:data/recipes.db, sqlite::memory: or postgres://user:password@host:5432/database',
   })
   DATABASE_URL = 'sqlite:data/recipes.db';
+
+  /** PostgreSQL connections per instance (SQLite uses one). */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DATABASE_POOL_SIZE = 10;
 
   @IsOptional()
   @IsString()
   JWT_SECRET?: string;
 
-  @IsIn(['HS256'], { message: 'JWT_ALGORITHM must be HS256 (asymmetric keys are not supported yet)' })
-  JWT_ALGORITHM = 'HS256';
+  @IsIn(JWT_ALGORITHMS, { message: `JWT_ALGORITHM must be one of ${JWT_ALGORITHMS.join(', ')}` })
+  JWT_ALGORITHM: JwtAlgorithm = 'HS256';
+
+  /** PEM private key that signs access tokens with EdDSA, ES256 or RS256. */
+  @IsOptional()
+  @IsString()
+  JWT_PRIVATE_KEY_FILE?: string;
+
+  /** Comma-separated PEM public keys still accepted after a key rotation. */
+  @IsOptional()
+  @IsString()
+  JWT_PREVIOUS_PUBLIC_KEY_FILES?: string;
 
   @IsString()
   @MinLength(1)
@@ -116,6 +136,17 @@ export class Env {
   @Max(24 * 60)
   LOGIN_FAILURE_WINDOW_MINUTES = 15;
 
+  /** Shared rate-limit storage for several instances; unset: each process counts in memory. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, {
+    message: 'REDIS_URL must look like redis://host:6379, redis://:password@host:6379/0 or rediss://… (TLS)',
+  })
+  REDIS_URL?: string;
+
+  /** Prepended to every Redis key, so several deployments (or test runs) can share one Redis. */
+  @Matches(/^\S{1,100}$/, { message: 'REDIS_KEY_PREFIX must be 1–100 characters without spaces' })
+  REDIS_KEY_PREFIX = 'recipe-api:';
+
   /** Whether X-Forwarded-For names the client (only behind a proxy you run). */
   @Transform(toBoolean)
   @IsBoolean()
@@ -154,6 +185,7 @@ export class Env {
 
 const numeric = new Set([
   'PORT',
+  'DATABASE_POOL_SIZE',
   'ACCESS_TOKEN_EXPIRE_MINUTES',
   'REFRESH_TOKEN_EXPIRE_DAYS',
   'BODY_LIMIT_BYTES',
@@ -175,6 +207,9 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     'FIRST_SUPERUSER_PASSWORD',
     'CORS_ORIGINS',
     'SMTP_URL',
+    'REDIS_URL',
+    'JWT_PRIVATE_KEY_FILE',
+    'JWT_PREVIOUS_PUBLIC_KEY_FILES',
   );
   const picked: Record<string, unknown> = {};
   for (const key of known) {
@@ -187,6 +222,14 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
   if (env.NODE_ENV === 'production' && Buffer.byteLength(env.JWT_SECRET ?? '') < 32) {
     problems.push('JWT_SECRET: must be set to at least 32 bytes when NODE_ENV=production');
+  }
+  if (env.JWT_ALGORITHM !== 'HS256' && !env.JWT_PRIVATE_KEY_FILE) {
+    problems.push(`JWT_PRIVATE_KEY_FILE: required when JWT_ALGORITHM=${env.JWT_ALGORITHM}`);
+  }
+  for (const name of ['JWT_PRIVATE_KEY_FILE', 'JWT_PREVIOUS_PUBLIC_KEY_FILES'] as const) {
+    if (env.JWT_ALGORITHM === 'HS256' && env[name]) {
+      problems.push(`${name}: only used with JWT_ALGORITHM EdDSA, ES256 or RS256 (it is HS256)`);
+    }
   }
   if (Boolean(env.FIRST_SUPERUSER) !== Boolean(env.FIRST_SUPERUSER_PASSWORD)) {
     problems.push('FIRST_SUPERUSER_PASSWORD: FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD are set together');

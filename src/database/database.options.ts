@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { OneTimeToken } from '../auth/one-time-token.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
@@ -6,27 +7,65 @@ import { Session } from '../auth/session.entity.js';
 import type { DatabaseConfig } from '../config/database.config.js';
 import { Recipe } from '../recipes/recipe.entity.js';
 import { User } from '../users/user.entity.js';
-import { Init1795400040487 } from './migrations/1795400040487-Init.js';
-import { TokensAndMail1795402053735 } from './migrations/1795402053735-TokensAndMail.js';
+import { postgresMigrations } from './migrations/postgres/index.js';
+import { sqliteMigrations } from './migrations/sqlite/index.js';
 
 export const entities = [User, Session, RefreshToken, OneTimeToken, Recipe];
 
-/** The one place that turns configuration into TypeORM options, for the app and the CLI. */
-export function buildDataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+/** How long a request may wait for a PostgreSQL connection before it fails with 503. */
+const CONNECT_TIMEOUT_MS = 2000;
+/** The server cancels a statement after this; the client gives up a little later (a dead network). */
+export const STATEMENT_TIMEOUT_MS = 5000;
+
+const TIMESTAMP_OID = 1114;
+
+/**
+ * The one place that turns configuration into TypeORM options, for the app and the CLI.
+ * `statementTimeoutMs: 0` (the CLI) lets a migration run as long as it needs.
+ */
+export function buildDataSourceOptions(
+  config: DatabaseConfig,
+  { statementTimeoutMs = STATEMENT_TIMEOUT_MS } = {},
+): DataSourceOptions {
+  const common = { entities, migrationsRun: true, synchronize: false } as const;
+  if (config.engine === 'postgres') {
+    // Date columns are `timestamp` without time zone on PostgreSQL (TypeORM maps one type per
+    // engine) and hold UTC, like SQLite's text: sessions run in UTC, and pg writes and reads
+    // these values as UTC whatever the process's time zone.
+    pg.defaults.parseInputDatesAsUTC = true;
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.url,
+      poolSize: config.poolSize,
+      connectTimeoutMS: CONNECT_TIMEOUT_MS,
+      applicationName: 'recipe-api',
+      migrations: postgresMigrations,
+      extra: {
+        options: `-c TimeZone=UTC -c statement_timeout=${statementTimeoutMs}`,
+        query_timeout: statementTimeoutMs > 0 ? statementTimeoutMs + 1000 : undefined,
+        keepAlive: true,
+        types: {
+          getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+            oid === TIMESTAMP_OID
+              ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`)
+              : pg.types.getTypeParser(oid, format),
+        },
+      },
+    };
+  }
   return {
+    ...common,
     type: 'better-sqlite3',
     database: config.path,
-    entities,
-    migrations: [Init1795400040487, TokensAndMail1795402053735],
-    migrationsRun: true,
-    synchronize: false,
+    migrations: sqliteMigrations,
     // WAL lets readers run beside the writer; FULL keeps a committed row through a power cut.
     enableWAL: config.path !== ':memory:',
     timeout: 5000,
     prepareDatabase: (db: Database) => {
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
-      // SQLite's lower() folds A–Z only; keyword search needs É to match é.
+      // SQLite's lower() folds A–Z only; keywords too short for the trigram index need É to match é.
       db.function('unicode_lower', { deterministic: true }, (text) =>
         typeof text === 'string' ? text.toLowerCase() : text,
       );

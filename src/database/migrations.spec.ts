@@ -1,29 +1,85 @@
 import { DataSource } from 'typeorm';
+import {
+  createTestDatabase,
+  runSql,
+  testEngine,
+  type TestDatabase,
+} from '../../test/helpers/database.js';
+import { Recipe } from '../recipes/recipe.entity.js';
+import { whereLabelContains } from '../recipes/label-search.js';
 import { buildDataSourceOptions } from './database.options.js';
 
 describe('migrations', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    dataSource = await new DataSource(
+      buildDataSourceOptions(
+        testEngine === 'postgres'
+          ? { engine: 'postgres', url: database.url, poolSize: 2 }
+          : { engine: 'sqlite', path: ':memory:' },
+      ),
+    ).initialize();
+  });
+  afterEach(async () => {
+    await dataSource.destroy();
+    await database.drop();
+  });
+
   it('should build exactly the schema the entities describe', async () => {
-    const dataSource = await new DataSource(buildDataSourceOptions({ path: ':memory:' })).initialize();
-    try {
-      const pending = await dataSource.driver.createSchemaBuilder().log();
-      expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+    if (testEngine === 'sqlite') {
       const [{ foreign_keys }] = await dataSource.query('PRAGMA foreign_keys');
       expect(foreign_keys).toBe(1);
-    } finally {
-      await dataSource.destroy();
     }
+    await expect(
+      runSql(dataSource, 'INSERT INTO recipes (label, submitter_id) VALUES (?, ?)', ['x', 999]),
+    ).rejects.toThrow();
+  });
+
+  it('should index for keyword search the recipes that exist when the search migration runs', async () => {
+    const search = dataSource.migrations.findIndex((migration) =>
+      migration.name?.startsWith('RecipeSearch'),
+    );
+    expect(search).toBeGreaterThan(0);
+    for (let i = search; i < dataSource.migrations.length; i++)
+      await dataSource.undoLastMigration();
+    await runSql(
+      dataSource,
+      "INSERT INTO users (email, hashed_password) VALUES ('old@example.com', '!')",
+    );
+    await runSql(
+      dataSource,
+      "INSERT INTO recipes (label, submitter_id) SELECT 'Old Chicken Pie', id FROM users",
+    );
+    await runSql(
+      dataSource,
+      "INSERT INTO recipes (label, submitter_id) SELECT 'Old Bean Stew', id FROM users",
+    );
+    await dataSource.runMigrations();
+
+    const matching = async (keyword: string) => {
+      const qb = dataSource
+        .getRepository(Recipe)
+        .createQueryBuilder('recipe')
+        .orderBy('recipe.id', 'DESC');
+      whereLabelContains(qb, keyword, { take: 10 });
+      return (await qb.getMany()).map((recipe) => recipe.label);
+    };
+    await expect(matching('CHICKEN')).resolves.toEqual(['Old Chicken Pie']);
+    await expect(matching('old')).resolves.toEqual(['Old Bean Stew', 'Old Chicken Pie']);
   });
 
   it('should undo every migration cleanly', async () => {
-    const dataSource = await new DataSource(buildDataSourceOptions({ path: ':memory:' })).initialize();
-    try {
-      for (const _ of dataSource.migrations) await dataSource.undoLastMigration();
-      const tables = await dataSource.query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('migrations', 'sqlite_sequence')",
-      );
-      expect(tables).toEqual([]);
-    } finally {
-      await dataSource.destroy();
-    }
+    for (const _ of dataSource.migrations) await dataSource.undoLastMigration();
+    const tables = await dataSource.query(
+      testEngine === 'sqlite'
+        ? "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index') AND name NOT IN ('migrations', 'sqlite_sequence')"
+        : "SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'i', 'S') AND relname NOT IN ('migrations', 'migrations_pkey', 'PK_8c82d7f526340ab734260ea46be', 'migrations_id_seq')",
+    );
+    expect(tables).toEqual([]);
   });
 });

@@ -12,6 +12,9 @@ import { User } from '../users/user.entity.js';
 
 @Entity('recipes')
 @Index('IDX_recipes_submitter_id', ['submitterId', 'id'])
+// Keyword search: a pg_trgm GIN index on lower(label) on PostgreSQL, an FTS5 trigram table on
+// SQLite. TypeORM cannot describe either; the migrations make them and schema sync leaves them be.
+@Index('IDX_recipes_label_search', { synchronize: false })
 export class Recipe {
   @PrimaryGeneratedColumn()
   id: number;

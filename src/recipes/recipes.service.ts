@@ -7,16 +7,13 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import type { CreateRecipeDto, ListRecipesQueryDto, UpdateRecipeDto } from './dto/recipe-input.dto.js';
 import { RecipeDto } from './dto/recipe.dto.js';
+import { whereLabelContains } from './label-search.js';
 import { Recipe } from './recipe.entity.js';
 
 export class RecipeNotFoundError extends NotFoundError {
   constructor() {
     super('Recipe');
   }
-}
-
-function likePattern(keyword: string): string {
-  return `%${keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 @Injectable()
@@ -30,9 +27,7 @@ export class RecipesService {
     if (before !== undefined) qb.andWhere({ id: LessThan(before) });
     if (query.submitter_id !== undefined) qb.andWhere({ submitterId: query.submitter_id });
     if (query.keyword) {
-      qb.andWhere("unicode_lower(recipe.label) LIKE :pattern ESCAPE '\\'", {
-        pattern: likePattern(query.keyword.toLowerCase()),
-      });
+      whereLabelContains(qb, query.keyword, { before, submitterId: query.submitter_id, take: query.limit + 1 });
     }
     return toPage(await qb.getMany(), query.limit, (recipe) => RecipeDto.from(recipe));
   }

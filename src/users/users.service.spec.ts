@@ -1,5 +1,6 @@
 import type { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
+import { runSql } from '../../test/helpers/database.js';
 import { createServiceModule } from '../../test/helpers/module.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { NotFoundError, ValidationError } from '../common/errors/domain.error.js';
@@ -20,7 +21,7 @@ describe('UsersService', () => {
 
   it('should store the email lower-cased and only a hash of the password', async () => {
     const user = await users.create({ email: 'Ada@Example.COM', password: 'analytical engine' });
-    const [row] = await module.get(DataSource).query('SELECT email, hashed_password FROM users WHERE id = ?', [user.id]);
+    const [row] = await runSql(module.get(DataSource), 'SELECT email, hashed_password FROM users WHERE id = ?', [user.id]);
     expect(row.email).toBe('ada@example.com');
     expect(row.hashed_password).toMatch(/^\$argon2id\$/);
     expect(row.hashed_password).not.toContain('analytical');

@@ -33,7 +33,7 @@ export async function createUser(t: TestApp, options: { superuser?: boolean; sco
   });
   if (signup.statusCode !== 201) throw new Error(`signup failed: ${signup.body}`);
   const id = signup.json<{ id: number }>().id;
-  if (options.superuser) await t.db.query('UPDATE users SET is_superuser = 1 WHERE id = ?', [id]);
+  if (options.superuser) await t.sql('UPDATE users SET is_superuser = true WHERE id = ?', [id]);
   const response = await login(t, email, PASSWORD, options.scope);
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   const token = response.json<{ access_token: string }>().access_token;

@@ -4,17 +4,31 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { appConfig, authConfig, mailConfig, rateLimitConfig } from '../../src/config/configuration.js';
 import { buildDataSourceOptions, entities } from '../../src/database/database.options.js';
+import { createTestDatabase, testEngine } from './database.js';
 
-/** A unit-test module: the given providers on a fresh, migrated in-memory SQLite database. */
-export function createServiceModule(providers: Provider[], imports: Parameters<typeof Test.createTestingModule>[0]['imports'] = []): Promise<TestingModule> {
+/** A unit-test module: the given providers on a fresh, migrated database of their own (see createTestDatabase). */
+export async function createServiceModule(providers: Provider[], imports: Parameters<typeof Test.createTestingModule>[0]['imports'] = []): Promise<TestingModule> {
   process.env.JWT_SECRET ??= 'unit-test-secret-that-is-at-least-32-bytes';
-  return Test.createTestingModule({
+  const database = await createTestDatabase();
+  const module = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, rateLimitConfig, mailConfig] }),
-      TypeOrmModule.forRoot(buildDataSourceOptions({ path: ':memory:' })),
+      TypeOrmModule.forRoot(
+        buildDataSourceOptions(
+          testEngine === 'postgres'
+            ? { engine: 'postgres', url: database.url, poolSize: 5 }
+            : { engine: 'sqlite', path: ':memory:' },
+        ),
+      ),
       TypeOrmModule.forFeature(entities),
       ...imports,
     ],
     providers,
   }).compile();
+  const close = module.close.bind(module);
+  module.close = async () => {
+    await close();
+    await database.drop();
+  };
+  return module;
 }

@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { TokenExpiredError } from '@nestjs/jwt';
+import { errors } from 'jose';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator.js';
 import { UnauthenticatedError } from '../../common/errors/domain.error.js';
 
@@ -23,7 +23,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override handleRequest<T>(error: unknown, principal: T, info: unknown): T {
     if (error) throw error;
     if (principal) return principal;
-    if (info instanceof TokenExpiredError) throw new UnauthenticatedError('The access token expired.', true);
+    if (info instanceof errors.JWTExpired) throw new UnauthenticatedError('The access token expired.', true);
     if (info instanceof Error && info.message === 'No auth token') {
       throw new UnauthenticatedError('This operation needs a bearer access token.');
     }

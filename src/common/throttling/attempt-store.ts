@@ -1,6 +1,6 @@
 /**
  * Counts attempts per key in a sliding window. The in-memory store below serves one process;
- * the Redis issue adds a shared implementation of this class and swaps the provider.
+ * RedisAttemptStore shares the counts between instances (REDIS_URL, see RateLimitStorage).
  */
 export abstract class AttemptStore {
   /**

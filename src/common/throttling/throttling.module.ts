@@ -1,27 +1,50 @@
 import { Global, Module } from '@nestjs/common';
 import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { rateLimitConfig, type RateLimitConfig } from '../../config/configuration.js';
-import { AttemptStore, MemoryAttemptStore } from './attempt-store.js';
+import { AttemptStore } from './attempt-store.js';
+import { RateLimitStorage } from './rate-limit-storage.js';
+
+/** The Redis connection (with REDIS_URL) or the in-memory stores; closed at shutdown. */
+@Module({
+  providers: [
+    {
+      provide: RateLimitStorage,
+      inject: [rateLimitConfig.KEY],
+      useFactory: (config: RateLimitConfig) => RateLimitStorage.create(config),
+    },
+  ],
+  exports: [RateLimitStorage],
+})
+class RateLimitStorageModule {}
 
 /**
  * The per-IP limits (@nestjs/throttler, used by @RateLimited() controllers) and the attempt store
- * behind the per-account limits. Both live in this process's memory until the Redis issue.
+ * behind the per-account limits: in this process's memory, or shared in Redis with REDIS_URL.
  */
 @Global()
 @Module({
   imports: [
+    RateLimitStorageModule,
     ThrottlerModule.forRootAsync({
-      inject: [rateLimitConfig.KEY],
-      useFactory: (config: RateLimitConfig): ThrottlerModuleOptions => ({
+      imports: [RateLimitStorageModule],
+      inject: [rateLimitConfig.KEY, RateLimitStorage],
+      useFactory: (config: RateLimitConfig, storage: RateLimitStorage): ThrottlerModuleOptions => ({
         // A sliding minute per client IP and route; blockDuration 0: no penalty beyond the window,
         // so Retry-After is exactly when the oldest request leaves it.
         throttlers: [{ ttl: 60_000, limit: config.perMinute, blockDuration: 0 }],
         // RATE_LIMIT_ENABLED=false (load tests) lifts only these; the failed-login limit stays.
         skipIf: () => !config.enabled,
+        storage: storage.throttler,
       }),
     }),
   ],
-  providers: [{ provide: AttemptStore, useFactory: () => new MemoryAttemptStore() }],
+  providers: [
+    {
+      provide: AttemptStore,
+      inject: [RateLimitStorage],
+      useFactory: (storage: RateLimitStorage) => storage.attempts,
+    },
+  ],
   exports: [AttemptStore],
 })
 export class ThrottlingModule {}

@@ -1,0 +1,185 @@
+// The scenarios, each one autocannon run (the storm: two at once) against a running server.
+import autocannon from 'autocannon';
+import { Agent, get } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SEARCH_KEYWORDS, login, pool } from './seed.mjs';
+
+function fire(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ timeout: 30, ...opts }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** One round's figures for one scenario. */
+export function figures(result) {
+  return {
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]),
+    ),
+  };
+}
+
+/**
+ * GET `url` every `everyMs` on a schedule that does not wait for answers (open loop, so a stall
+ * shows in the figures instead of delaying the samples), each latency measured from its due time.
+ */
+async function probe(url, seconds, everyMs) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const latencies = [];
+  const statusCodes = {};
+  let errors = 0;
+  const pending = [];
+  const began = performance.now();
+  for (let i = 0; i < (seconds * 1000) / everyMs; i++) {
+    const due = began + i * everyMs;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.push(
+      new Promise((resolve) => {
+        const request = get(url, { agent, timeout: 30_000 }, (response) => {
+          response.resume();
+          response.on('end', () => {
+            latencies.push(performance.now() - due);
+            statusCodes[response.statusCode] = (statusCodes[response.statusCode] ?? 0) + 1;
+            resolve();
+          });
+        });
+        request.on('error', () => {
+          errors++;
+          resolve();
+        });
+      }),
+    );
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  latencies.sort((x, y) => x - y);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const non2xx = Object.entries(statusCodes).reduce((n, [code, count]) => n + (code.startsWith('2') ? 0 : count), 0);
+  return {
+    rps: latencies.length / ((performance.now() - began) / 1000),
+    p50: at(0.5),
+    p99: at(0.99),
+    max: latencies.at(-1) ?? NaN,
+    requests: latencies.length,
+    errors,
+    timeouts: 0,
+    non2xx,
+    statusCodes,
+  };
+}
+
+const form = (account) =>
+  new URLSearchParams({ grant_type: 'password', username: account.email, password: account.password }).toString();
+
+/** Password-grant logins spread over the account pool, so no account has more than a couple in flight. */
+function loginRequests(accounts) {
+  let next = 0;
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      setupRequest: (request) => ({ ...request, body: form(accounts[next++ % accounts.length]) }),
+    },
+  ];
+}
+
+/**
+ * Every refresh sends a refresh token that has never been used, as real clients do: each
+ * connection's answer feeds its successor back into the queue the next request takes from. The
+ * spares cover requests cut off at the end of a run. What is measured is the whole rotation
+ * (lookup with session and user, retire, insert the successor, touch the session, sign a JWT).
+ */
+function refreshRequests(tokens) {
+  const queue = [...tokens];
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/auth/refresh',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => ({ ...request, body: JSON.stringify({ refresh_token: queue.shift() ?? 'exhausted' }) }),
+      onResponse: (status, body) => {
+        if (status === 200) queue.push(JSON.parse(body).refresh_token);
+      },
+    },
+  ];
+}
+
+/**
+ * The scenarios in the order a round runs them. `a` is the server with the small dataset, `b` the
+ * one with the large dataset; POST /recipes writes to `b`, where a few thousand rows more change
+ * nothing, so `a` stays at its size for the list and search comparison.
+ */
+export function scenarios({ a, b, small, large, accounts, meToken, writeToken, connections, stormLogins }) {
+  const base = { connections };
+  const search = (server) => ({
+    ...base,
+    url: server.url,
+    requests: SEARCH_KEYWORDS.map((keyword) => ({ method: 'GET', path: `/api/v1/recipes/search?keyword=${keyword}&max_results=10` })),
+  });
+  return [
+    { name: 'health', label: 'GET /health', server: a, opts: () => ({ ...base, url: `${a.url}/health` }) },
+    {
+      name: 'me',
+      label: 'GET /api/v1/auth/me',
+      server: a,
+      opts: () => ({ ...base, url: `${a.url}/api/v1/auth/me`, headers: { authorization: `Bearer ${meToken}` } }),
+    },
+    { name: 'list-small', label: `GET /recipes?limit=20 (${small})`, server: a, opts: () => ({ ...base, url: `${a.url}/api/v1/recipes?limit=20` }) },
+    { name: 'list-large', label: `GET /recipes?limit=20 (${large})`, server: b, opts: () => ({ ...base, url: `${b.url}/api/v1/recipes?limit=20` }) },
+    { name: 'search-small', label: `GET /recipes/search (${small})`, server: a, opts: () => search(a) },
+    { name: 'search-large', label: `GET /recipes/search (${large})`, server: b, opts: () => search(b) },
+    {
+      name: 'create',
+      label: 'POST /api/v1/recipes',
+      server: b,
+      opts: () => ({
+        ...base,
+        url: `${b.url}/api/v1/recipes`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ label: 'Bench Traybake', source: 'autocannon', url: 'https://example.com/bench' }),
+      }),
+    },
+    { name: 'login', label: 'POST /api/v1/auth/login', server: a, opts: () => ({ ...base, url: a.url, requests: loginRequests(accounts) }) },
+    {
+      name: 'refresh',
+      label: 'POST /api/v1/auth/refresh',
+      server: a,
+      // Fresh sessions for every run (not timed): one chain per connection, plus spares.
+      prepare: async () => {
+        const sessions = await pool(accounts.slice(0, connections * 2), 4, (account) => login(a, account));
+        return sessions.map((s) => s.refresh_token);
+      },
+      opts: (tokens) => ({ ...base, url: a.url, requests: refreshRequests(tokens) }),
+    },
+    {
+      name: 'storm',
+      label: `GET /health during ${stormLogins} logins`,
+      server: a,
+      // GET /health every 10 ms (open loop) while `stormLogins` logins are always in flight.
+      run: async (seconds) => {
+        const logins = fire({ url: a.url, connections: stormLogins, duration: seconds + 1, requests: loginRequests(accounts) });
+        await sleep(500);
+        const health = await probe(`${a.url}/health`, seconds, 10);
+        const storm = await logins;
+        return { ...health, logins: figures(storm) };
+      },
+    },
+  ];
+}
+
+/** Runs one scenario for `seconds` and returns its figures. */
+export async function runScenario(scenario, seconds) {
+  if (scenario.run) return scenario.run(seconds);
+  const prepared = scenario.prepare ? await scenario.prepare() : undefined;
+  return figures(await fire({ ...scenario.opts(prepared), duration: seconds }));
+}

@@ -1,0 +1,204 @@
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import pg from 'pg';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database.js';
+import { createUser, type TestUser } from './helpers/factories.js';
+
+/**
+ * A TCP proxy in front of PostgreSQL that the test can cut: `stop()` resets every connection and
+ * refuses new ones (the server is gone); `blackhole()` accepts and swallows bytes (a dead network).
+ */
+class DatabaseProxy {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private swallow = false;
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async start(): Promise<void> {
+    this.swallow = false;
+    const server = createServer((client) => {
+      this.track(client);
+      if (this.swallow) return client.resume(); // read and drop: nothing ever answers
+      const upstream = this.track(connect(this.target));
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const closed = new Promise((resolve) => this.server?.close(resolve));
+    for (const socket of this.sockets) socket.resetAndDestroy();
+    await closed;
+  }
+
+  /** Open connections go quiet and new ones are never answered. */
+  blackhole(): void {
+    this.swallow = true;
+    for (const socket of this.sockets) {
+      socket.unpipe();
+      socket.removeAllListeners('data');
+      socket.resume();
+    }
+  }
+
+  private track(socket: Socket): Socket {
+    this.sockets.add(socket);
+    socket.on('error', () => undefined); // resets are the point of this proxy
+    socket.on('close', () => this.sockets.delete(socket));
+    return socket;
+  }
+}
+
+/** The server's connections to `database` opened by this API (application_name recipe-api). */
+async function apiConnections(databaseUrl: string): Promise<number> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recipe-api'",
+    );
+    return rows[0]!.n;
+  } finally {
+    await admin.end();
+  }
+}
+
+describe.runIf(testEngine === 'postgres')('PostgreSQL connection pool (e2e)', () => {
+  it('should open at most DATABASE_POOL_SIZE connections and release them all on close', async () => {
+    const database = await createTestDatabase();
+    try {
+      const t = await createTestApp({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '2' });
+      try {
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, () => t.request({ method: 'GET', url: '/api/v1/recipes' })),
+        );
+        expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
+        const open = await apiConnections(database.url);
+        expect(open).toBeGreaterThan(0);
+        expect(open).toBeLessThanOrEqual(2);
+      } finally {
+        await t.close();
+      }
+      // Backends go a moment after their client says goodbye.
+      for (let i = 0; i < 50 && (await apiConnections(database.url)) > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await apiConnections(database.url)).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - started };
+}
+
+describe.runIf(testEngine === 'postgres')('database outage on PostgreSQL (e2e)', () => {
+  let database: TestDatabase;
+  let proxy: DatabaseProxy;
+  let t: TestApp;
+  let user: TestUser;
+
+  const ready = () => t.request({ method: 'GET', url: '/health/ready' });
+  const recipes = () => t.request({ method: 'GET', url: '/api/v1/recipes' });
+  const me = () => t.request({ method: 'GET', url: '/api/v1/users/me', headers: user.auth });
+
+  const expectUnavailable = (response: Awaited<ReturnType<typeof recipes>>) => {
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 503, detail: expect.any(String) });
+    expect(response.body).not.toMatch(
+      /ECONN|pg|pool|terminat|TypeORM|QueryFailedError|node_modules/i,
+    );
+  };
+
+  /** Polls readiness until it answers 200; the app reconnects without a restart. */
+  async function untilReady(): Promise<number> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { statusCode } = await ready();
+      if (statusCode === 200 || Date.now() > deadline) return statusCode;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const url = new URL(database.url);
+    proxy = new DatabaseProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    await proxy.start();
+    url.host = `127.0.0.1:${proxy.port}`;
+    t = await createTestApp({ DATABASE_URL: url.toString() });
+    user = await createUser(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await proxy.stop();
+    await database.drop();
+  });
+
+  it('should answer 503 at once while the server is gone, and 200 again when it is back', async () => {
+    expect((await ready()).statusCode).toBe(200);
+    await proxy.stop();
+
+    const readiness = await timed(ready);
+    expect(readiness.result.statusCode).toBe(503);
+    expect(readiness.ms).toBeLessThan(1500);
+    for (const request of [recipes, me]) {
+      // An outage is no reason to log anyone out: 503, never 401 or 500.
+      const { result, ms } = await timed(request);
+      expectUnavailable(result);
+      expect(result.json()).toMatchObject({ type: 'urn:recipe-api:problem:database-unavailable' });
+      expect(ms).toBeLessThan(3000);
+    }
+
+    await proxy.start();
+    expect(await untilReady()).toBe(200);
+    expect((await recipes()).statusCode).toBe(200);
+    expect((await me()).statusCode).toBe(200);
+  });
+
+  it('should recover by itself when the server ends its connections', async () => {
+    expect((await recipes()).statusCode).toBe(200);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query(
+        "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'recipe-api'",
+      );
+      expect(rows.length).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+
+    // The pool drops the dead connections; a request that still meets one gets 503, never 500.
+    const first = await recipes();
+    expect([200, 503]).toContain(first.statusCode);
+    expect(await untilReady()).toBe(200);
+    expect((await recipes()).statusCode).toBe(200);
+  });
+
+  it('should answer readiness 503 within a second while the network swallows everything, and requests 503 not a hang', async () => {
+    expect((await ready()).statusCode).toBe(200);
+    proxy.blackhole();
+
+    const readiness = await timed(ready);
+    expect(readiness.result.statusCode).toBe(503);
+    expect(readiness.ms).toBeLessThan(1500);
+    const request = await timed(recipes);
+    expectUnavailable(request.result);
+    expect(request.ms).toBeLessThan(8000); // the query timeout, then 503
+
+    await proxy.stop();
+    await proxy.start();
+    expect(await untilReady()).toBe(200);
+    expect((await recipes()).statusCode).toBe(200);
+  });
+});

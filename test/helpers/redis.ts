@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
+
+/** The Redis the specs use: a local one unless TEST_REDIS_URL says otherwise. */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix of one spec's own, so parallel runs never see each other's counts. */
+export function testKeyPrefix(): string {
+  return `recipe-api-test:${randomUUID().slice(0, 8)}:`;
+}
+
+/** A client for the specs themselves (no key prefix); fails with a hint when Redis is not there. */
+export async function connectTestRedis(keyPrefix?: string): Promise<Redis> {
+  const redis = new Redis(TEST_REDIS_URL, {
+    keyPrefix,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(
+      `These specs need Redis at ${TEST_REDIS_URL} (set TEST_REDIS_URL): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return redis;
+}
+
+/** Every key under `prefix` (SCAN, never KEYS). `redis` must have no keyPrefix. */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== '0');
+  return keys;
+}
+
+/** Deletes every key under `prefix`; answers how many there were. */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
+  const keys = await keysUnder(redis, prefix);
+  if (keys.length > 0) await redis.del(...keys);
+  return keys.length;
+}
+
+/**
+ * A TCP proxy in front of the test Redis that a spec can cut and restore: a Redis outage and its
+ * end, without touching the Redis other specs use. Listens on the same port after a restart.
+ */
+export class RedisProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  port = 0;
+
+  static async start(): Promise<RedisProxy> {
+    const proxy = new RedisProxy();
+    await proxy.listen();
+    return proxy;
+  }
+
+  /** TEST_REDIS_URL with this proxy's address. */
+  get url(): string {
+    const url = new URL(TEST_REDIS_URL);
+    url.hostname = '127.0.0.1';
+    url.port = String(this.port);
+    return url.toString();
+  }
+
+  async listen(): Promise<void> {
+    const target = new URL(TEST_REDIS_URL);
+    const server = createServer((client) => {
+      const upstream = connect(Number(target.port || 6379), target.hostname);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  /** Drops every connection and stops listening: Redis is "down". */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
