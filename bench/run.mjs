@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hash, verify } from '@node-rs/argon2';
-import { runScenario, scenarios } from './lib/load.mjs';
+import { prepareScenario, runScenario, scenarios } from './lib/load.mjs';
 import { compare, median, render, summarize, targets } from './lib/report.mjs';
 import { login, me, pgAdmin, seedRecipes, signUp, userIds } from './lib/seed.mjs';
 import { cpuSeconds, freePort, residentMb, settle, startServer, stopServer } from './lib/server.mjs';
@@ -314,10 +314,11 @@ async function main() {
         const sampler = setInterval(() => {
           entry.rssPeakMb = Math.max(entry.rssPeakMb, residentMb(scenario.server.pid) ?? 0);
         }, 200);
+        const prepared = await prepareScenario(scenario);
         const cpuBefore = cpuSeconds(scenario.server.pid);
         let r;
         try {
-          r = await runScenario(scenario, config.duration);
+          r = await runScenario(scenario, config.duration, prepared);
         } finally {
           clearInterval(sampler);
         }

@@ -177,9 +177,13 @@ export function scenarios({ a, b, small, large, accounts, meToken, writeToken, c
   ];
 }
 
+/** What a scenario needs set up before it is timed (the refresh tokens), or undefined. */
+export function prepareScenario(scenario) {
+  return scenario.prepare ? scenario.prepare() : Promise.resolve(undefined);
+}
+
 /** Runs one scenario for `seconds` and returns its figures. */
-export async function runScenario(scenario, seconds) {
+export async function runScenario(scenario, seconds, prepared) {
   if (scenario.run) return scenario.run(seconds);
-  const prepared = scenario.prepare ? await scenario.prepare() : undefined;
-  return figures(await fire({ ...scenario.opts(prepared), duration: seconds }));
+  return figures(await fire({ ...scenario.opts(prepared ?? (await prepareScenario(scenario))), duration: seconds }));
 }

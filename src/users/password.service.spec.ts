@@ -1,7 +1,7 @@
 import type { TestingModule } from '@nestjs/testing';
 import { hash, parseOptions } from '@node-rs/argon2';
 import { createServiceModule } from '../../test/helpers/module.js';
-import { BoundedQueue, PasswordHashingBusyError, PasswordService } from './password.service.js';
+import { PasswordService } from './password.service.js';
 
 describe('PasswordService', () => {
   let module: TestingModule;
@@ -39,55 +39,5 @@ describe('PasswordService', () => {
 
   it('should still fail after spending a verify for an unknown account', async () => {
     await expect(passwords.verifyNothing('whatever')).resolves.toBe(false);
-  });
-});
-
-describe('BoundedQueue', () => {
-  const deferred = () => {
-    let resolve!: () => void;
-    const promise = new Promise<void>((r) => (resolve = r));
-    return { promise, resolve };
-  };
-
-  it('should run at most `limit` tasks at once and start the waiting ones in order', async () => {
-    const queue = new BoundedQueue(2, 10);
-    const gates = [deferred(), deferred(), deferred(), deferred()];
-    const started: number[] = [];
-    const runs = gates.map((gate, i) =>
-      queue.run(async () => {
-        started.push(i);
-        await gate.promise;
-        return i;
-      }),
-    );
-    await Promise.resolve();
-    expect(started).toEqual([0, 1]);
-    gates[1].resolve();
-    await runs[1];
-    await Promise.resolve();
-    expect(started).toEqual([0, 1, 2]);
-    gates.forEach((gate) => gate.resolve());
-    await expect(Promise.all(runs)).resolves.toEqual([0, 1, 2, 3]);
-    expect(started).toEqual([0, 1, 2, 3]);
-  });
-
-  it('should refuse with 503 once `maxWaiting` tasks wait, and accept again when they are done', async () => {
-    const queue = new BoundedQueue(1, 1);
-    const gate = deferred();
-    const running = queue.run(() => gate.promise);
-    const waiting = queue.run(() => Promise.resolve('waited'));
-    const refused = queue.run(() => Promise.resolve('never'));
-    await expect(refused).rejects.toThrow(PasswordHashingBusyError);
-    await expect(refused).rejects.toMatchObject({ status: 503 });
-    gate.resolve();
-    await running;
-    await expect(waiting).resolves.toBe('waited');
-    await expect(queue.run(() => Promise.resolve('again'))).resolves.toBe('again');
-  });
-
-  it('should free the slot when a task fails', async () => {
-    const queue = new BoundedQueue(1, 0);
-    await expect(queue.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(queue.run(() => Promise.resolve('next'))).resolves.toBe('next');
   });
 });

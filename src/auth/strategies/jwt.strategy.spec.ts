@@ -63,6 +63,7 @@ describe('JwtStrategy and TokensService', () => {
     ['another token type', {}, { type: 'refresh_token' }],
     ['no exp', {}, { exp: undefined }],
     ['a non-numeric sub', {}, { sub: 'admin' }],
+    ['a sub beyond any stored id', {}, { sub: '9999999999' }],
     ['an unknown session', {}, { sid: '00000000-0000-0000-0000-000000000000' }],
     ['a session of another user', {}, { sub: '999999' }],
   ])('should refuse a token with %s', async (_case, headerChanges, payloadChanges) => {

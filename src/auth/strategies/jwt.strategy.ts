@@ -5,6 +5,7 @@ import { errors, jwtVerify, type JWTVerifyOptions } from 'jose';
 import type { Principal } from '../../common/decorators/current-user.decorator.js';
 import type { Scope } from '../../common/decorators/scopes.decorator.js';
 import { UnauthenticatedError } from '../../common/errors/domain.error.js';
+import { MAX_ID } from '../../common/parse-id.pipe.js';
 import { authConfig, type AuthConfig } from '../../config/configuration.js';
 import { SessionsService } from '../sessions.service.js';
 import {
@@ -95,7 +96,8 @@ export class JwtStrategy extends PassportStrategy(BearerJwtStrategy) {
       typeof claims.sid !== 'string' ||
       typeof claims.scope !== 'string' ||
       typeof claims.sub !== 'string' ||
-      !/^\d{1,10}$/.test(claims.sub)
+      !/^\d{1,10}$/.test(claims.sub) ||
+      Number(claims.sub) > MAX_ID // PostgreSQL would refuse the out-of-range parameter with a 500
     ) {
       throw new UnauthenticatedError('The access token is not one this API issued.', true);
     }
