@@ -73,6 +73,21 @@ describe('migrations', () => {
     await expect(matching('old')).resolves.toEqual(['Old Bean Stew', 'Old Chicken Pie']);
   });
 
+  it.runIf(testEngine === 'postgres')(
+    'should keep no pending list on the search index, so a search never scans unmerged rows',
+    async () => {
+      const options = async () =>
+        (
+          await dataSource.query<{ reloptions: string[] | null }[]>(
+            `SELECT reloptions FROM pg_class WHERE relname = 'IDX_recipes_label_search'`,
+          )
+        )[0]?.reloptions;
+      await expect(options()).resolves.toEqual(['fastupdate=off']);
+      await dataSource.undoLastMigration();
+      await expect(options()).resolves.toBeNull();
+    },
+  );
+
   it('should undo every migration cleanly', async () => {
     for (const _ of dataSource.migrations) await dataSource.undoLastMigration();
     const tables = await dataSource.query(
