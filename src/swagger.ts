@@ -30,9 +30,12 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
 }
 
-/** Swagger UI at /docs, the document at /docs-json; Authorize keeps the token across reloads. */
+/**
+ * Swagger UI at /docs, the document at /docs-json; Authorize keeps the token across reloads.
+ * The document is built on the first request for it, not at start (start time, idle memory).
+ */
 export function setupSwagger(app: INestApplication): void {
-  SwaggerModule.setup('docs', app, createOpenApiDocument(app), {
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
   });

@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import type { Database } from 'better-sqlite3';
-import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { OneTimeToken } from '../auth/one-time-token.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
@@ -32,6 +32,8 @@ export function buildDataSourceOptions(
     // Date columns are `timestamp` without time zone on PostgreSQL (TypeORM maps one type per
     // engine) and hold UTC, like SQLite's text: sessions run in UTC, and pg writes and reads
     // these values as UTC whatever the process's time zone.
+    // Required here, not imported: a SQLite server never loads pg (start time, memory).
+    const pg = createRequire(import.meta.url)('pg') as typeof import('pg');
     pg.defaults.parseInputDatesAsUTC = true;
     return {
       ...common,

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { appConfig, mailConfig, type AppConfig, type MailConfig } from '../config/configuration.js';
 
 export interface Mail {
@@ -24,6 +25,8 @@ export class MailService implements BeforeApplicationShutdown {
   ) {
     if (config.smtpUrl) {
       // Bounded waits, so a mail server that hangs cannot pile up sockets (nodemailer waits minutes).
+      // Required only with SMTP_URL: a server without mail never loads nodemailer.
+      const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
       this.transport = createTransport(
         {
           url: config.smtpUrl,

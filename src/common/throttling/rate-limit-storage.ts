@@ -2,12 +2,11 @@ import { once } from 'node:events';
 import { setTimeout } from 'node:timers/promises';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { RateLimitConfig } from '../../config/configuration.js';
 import { AttemptStore, MemoryAttemptStore } from './attempt-store.js';
 import { RedisAttemptStore } from './redis-attempt-store.js';
 import { FallbackAttemptStore, FallbackThrottlerStorage, RedisHealth } from './redis-fallback.js';
-import { RedisThrottlerStorage } from './redis-throttler-storage.js';
 
 /**
  * Where both limits count: this process's memory, or with REDIS_URL one Redis shared by every
@@ -27,7 +26,12 @@ export class RateLimitStorage implements OnApplicationShutdown {
   ): Promise<RateLimitStorage> {
     if (!config.redisUrl)
       return new RateLimitStorage(new MemoryAttemptStore(), undefined, undefined);
-    const redis = await connect(config.redisUrl, config.redisKeyPrefix);
+    // Loaded only with REDIS_URL: ioredis and the Redis throttler storage cost start time and memory.
+    const [{ Redis }, { RedisThrottlerStorage }] = await Promise.all([
+      import('ioredis'),
+      import('./redis-throttler-storage.js'),
+    ]);
+    const redis = await connect(new Redis(config.redisUrl, redisOptions(config.redisKeyPrefix)), config.redisUrl);
     const health = new RedisHealth();
     redis.on('error', (error: Error) => health.failed(error));
     redis.on('ready', () => health.reconnected());
@@ -56,8 +60,8 @@ export class RateLimitStorage implements OnApplicationShutdown {
   }
 }
 
-async function connect(url: string, keyPrefix: string): Promise<Redis> {
-  const redis = new Redis(url, {
+function redisOptions(keyPrefix: string): RedisOptions {
+  return {
     keyPrefix,
     connectionName: 'recipe-api',
     lazyConnect: true,
@@ -66,7 +70,10 @@ async function connect(url: string, keyPrefix: string): Promise<Redis> {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 1_000,
-  });
+  };
+}
+
+async function connect(redis: Redis, url: string): Promise<Redis> {
   let lastError: Error | undefined;
   const remember = (error: Error) => {
     lastError = error;
