@@ -46,8 +46,8 @@ export class AuthService {
   /** Starts a session and issues its tokens with the requested (or every allowed) scope. */
   async login(user: User, requestedScope: string | undefined, client: ClientInfo): Promise<TokenDto> {
     const scopes = this.grantScopes(user, requestedScope);
-    const session = await this.sessions.start(user.id, scopes.join(' '), client);
-    return this.tokenResponse(user, session.id, scopes, await this.refreshTokens.issue(session.id));
+    const { session, refreshToken } = await this.refreshTokens.startSession(user.id, scopes.join(' '), client);
+    return this.tokenResponse(user, session.id, scopes, refreshToken);
   }
 
   /** Rotates the refresh token; the new access token keeps the session's scopes the user still holds. */

@@ -27,11 +27,15 @@ export class RefreshTokensService {
     this.successorKey = createHmac('sha256', config.secret).update('refresh-token-successor').digest();
   }
 
-  /** The first refresh token of a new session. */
-  async issue(sessionId: string): Promise<string> {
-    const token = randomBytes(32).toString('base64url');
-    await this.tokens.insert({ sessionId, tokenHash: sha256(token), retiredAt: null });
-    return token;
+  /** A new session and its first refresh token, in one transaction (one commit). */
+  async startSession(userId: number, scope: string, client: ClientInfo): Promise<{ session: Session; refreshToken: string }> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    const session = await this.tokens.manager.transaction(async (manager) => {
+      const started = await this.sessions.start(userId, scope, client, manager);
+      await manager.insert(RefreshToken, { sessionId: started.id, tokenHash: sha256(refreshToken), retiredAt: null });
+      return started;
+    });
+    return { session, refreshToken };
   }
 
   /** Retires `token` and returns its session and successor; reuse after the grace window ends the session. */
@@ -44,15 +48,15 @@ export class RefreshTokensService {
       throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
     }
     const successor = createHmac('sha256', this.successorKey).update(token).digest('base64url');
-    let retiredAt = row.retiredAt;
-    if (retiredAt === null) {
-      retiredAt = new Date();
-      const { affected } = await this.tokens.update({ id: row.id, retiredAt: IsNull() }, { retiredAt });
-      // Of concurrent rotations exactly one updates the row and stores the successor.
-      if (affected) {
-        await this.tokens.insert({ sessionId: row.sessionId, tokenHash: sha256(successor), retiredAt: null });
-        await this.sessions.touch(row.session, client);
-      }
+    const retiredAt = row.retiredAt ?? new Date();
+    if (row.retiredAt === null) {
+      // Of concurrent rotations exactly one updates the row and stores the successor; one commit.
+      await this.tokens.manager.transaction(async (manager) => {
+        const { affected } = await manager.update(RefreshToken, { id: row.id, retiredAt: IsNull() }, { retiredAt });
+        if (!affected) return;
+        await manager.insert(RefreshToken, { sessionId: row.sessionId, tokenHash: sha256(successor), retiredAt: null });
+        await this.sessions.touch(row.sessionId, client, manager);
+      });
     }
     if (Date.now() - retiredAt.getTime() > this.config.refreshGraceSeconds * 1000) {
       await this.sessions.revoke(row.sessionId);

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Statement } from 'better-sqlite3';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Not, Repository, type EntityMetadata } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { IsNull, MoreThan, Not, QueryFailedError, Repository, type EntityMetadata } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
 import type { User } from '../users/user.entity.js';
@@ -40,27 +42,30 @@ export class SessionsService {
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
-  start(userId: number, scope: string, client: ClientInfo): Promise<Session> {
+  /** A new session; `manager` lets the caller add it to a transaction of its own. */
+  async start(userId: number, scope: string, client: ClientInfo, manager = this.sessions.manager): Promise<Session> {
     const now = new Date();
-    return this.sessions.save(
-      this.sessions.create({
-        id: randomUUID(),
-        userId,
-        scope,
-        lastUsedAt: now,
-        expiresAt: new Date(now.getTime() + this.config.sessionDays * DAY_MS),
-        revokedAt: null,
-        userAgent: client.userAgent?.slice(0, 512) ?? null,
-        ip: client.ip?.slice(0, 64) ?? null,
-      }),
-    );
+    const session = this.sessions.create({
+      id: randomUUID(),
+      userId,
+      scope,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: new Date(now.getTime() + this.config.sessionDays * DAY_MS),
+      revokedAt: null,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip?.slice(0, 64) ?? null,
+    });
+    await manager.insert(Session, session);
+    return session;
   }
 
   /**
    * The live session with its user, in one indexed query; undefined when revoked or expired.
    * It runs on every authenticated request, so it skips TypeORM's query builder (building the SQL
    * cost several times what running it does): on SQLite a statement prepared once, on PostgreSQL
-   * plain SQL through TypeORM's pool; rows are hydrated by the driver as TypeORM would.
+   * a named statement (parsed and planned once per pooled connection) on a connection of TypeORM's
+   * pool; rows are hydrated by the driver as TypeORM would.
    */
   async findLive(sessionId: string, userId: number): Promise<Session | undefined> {
     const query = (this.liveQuery ??= this.buildLiveQuery());
@@ -68,11 +73,25 @@ export class SessionsService {
     const now = driver.preparePersistentValue(new Date(), query.expiresAt) as unknown;
     const row = query.statement
       ? query.statement.get(sessionId, userId, now)
-      : (await this.sessions.query<Row[]>(query.sql, [sessionId, userId, now]))[0];
+      : await this.queryPostgres(query.sql, [sessionId, userId, now]);
     if (!row) return undefined;
     const session = this.hydrate<Session>(row, this.sessions.metadata, query.session, 's');
     session.user = this.hydrate<User>(row, query.userMetadata, query.user, 'u');
     return session.user.isActive ? session : undefined;
+  }
+
+  /** Errors come out as TypeORM's would: a failed connect as is, a failed query as QueryFailedError. */
+  private async queryPostgres(sql: string, parameters: unknown[]): Promise<Row | undefined> {
+    const driver = this.sessions.manager.connection.driver as PostgresDriver;
+    const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
+    try {
+      const { rows } = await client.query<Row>({ name: 'find-live-session', text: sql, values: parameters });
+      release();
+      return rows[0];
+    } catch (error) {
+      release(error); // pg-pool closes a connection handed back with an error
+      throw new QueryFailedError(sql, parameters, error as Error);
+    }
   }
 
   private hydrate<T>(row: Row, metadata: EntityMetadata, columns: Column[], prefix: string): T {
@@ -124,9 +143,10 @@ export class SessionsService {
     );
   }
 
-  async touch(session: Session, client: ClientInfo): Promise<void> {
-    await this.sessions.update(
-      { id: session.id },
+  async touch(sessionId: string, client: ClientInfo, manager = this.sessions.manager): Promise<void> {
+    await manager.update(
+      Session,
+      { id: sessionId },
       { lastUsedAt: new Date(), ...(client.ip && { ip: client.ip.slice(0, 64) }) },
     );
   }
