@@ -222,6 +222,23 @@ describe('password reset (e2e, real SMTP server)', () => {
       expect((await reset(newer)).statusCode).toBe(204);
     });
 
+    it('should refuse a link mailed before the password was changed', async () => {
+      const user = await createUser(t);
+      const token = await mailedToken(user);
+      const change = await t.request({
+        method: 'POST',
+        url: '/api/v1/users/me/password',
+        headers: user.auth,
+        payload: { current_password: user.password, new_password: NEW_PASSWORD },
+      });
+      expect(change.statusCode).toBe(204);
+
+      expectInvalidToken(await reset(token, 'an attacker kitchen passphrase'));
+      expect((await login(t, user.email, NEW_PASSWORD)).statusCode).toBe(200);
+      const rows = await tokenRows(user.id);
+      expect(rows).toEqual([expect.objectContaining({ purpose: 'password_reset', used_at: expect.any(String) })]);
+    });
+
     it('should refuse an expired token', async () => {
       const user = await createUser(t);
       const token = await mailedToken(user);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import { isConstraintViolation } from '../common/errors/database-errors.js';
+import { OneTimeToken } from '../auth/one-time-token.entity.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError, NotFoundError, ValidationError } from '../common/errors/domain.error.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
@@ -101,11 +102,19 @@ export class UsersService {
     await this.users.update({ id: user.id }, { hashedPassword: user.hashedPassword });
   }
 
-  /** Changes the password and ends every session but the caller's. */
+  /**
+   * Changes the password, ends every session but the caller's, and voids any reset link still
+   * out (it would undo the change: whoever reads the mail could set a password of their own).
+   */
   async changePassword(user: User, sessionId: string, current: string, next: string): Promise<void> {
     await this.confirmPassword(user, current, 'current_password');
     await this.setPassword(user, next);
     await this.sessions.revokeAll(user.id, sessionId);
+    await this.users.manager.update(
+      OneTimeToken,
+      { userId: user.id, purpose: 'password_reset', usedAt: IsNull() },
+      { usedAt: new Date() },
+    );
   }
 
   /** Deletes the account; its sessions and recipes go with it (ON DELETE CASCADE). */
