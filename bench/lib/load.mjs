@@ -2,7 +2,7 @@
 import autocannon from 'autocannon';
 import { Agent, get } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SEARCH_KEYWORDS, login, pool } from './seed.mjs';
+import { SEARCH_KEYWORDS, login, pool, recipeRow } from './seed.mjs';
 
 function fire(opts) {
   return new Promise((resolve, reject) => {
@@ -120,6 +120,7 @@ function refreshRequests(tokens) {
  */
 export function scenarios({ a, b, small, large, accounts, meToken, writeToken, connections, stormLogins }) {
   const base = { connections };
+  let created = large;
   const search = (server) => ({
     ...base,
     url: server.url,
@@ -141,12 +142,22 @@ export function scenarios({ a, b, small, large, accounts, meToken, writeToken, c
       name: 'create',
       label: 'POST /api/v1/recipes',
       server: b,
+      // New recipes continue the dataset (same label mix), so the searches of later rounds meet
+      // the newest rows as they met the seeded ones, not a block of one label on top.
       opts: () => ({
         ...base,
-        url: `${b.url}/api/v1/recipes`,
-        method: 'POST',
-        headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ label: 'Bench Traybake', source: 'autocannon', url: 'https://example.com/bench' }),
+        url: b.url,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/recipes',
+            headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
+            setupRequest: (request) => {
+              const [label, source, url] = recipeRow(++created, [0]);
+              return { ...request, body: JSON.stringify({ label, source: source ?? undefined, url }) };
+            },
+          },
+        ],
       }),
     },
     { name: 'login', label: 'POST /api/v1/auth/login', server: a, opts: () => ({ ...base, url: a.url, requests: loginRequests(accounts) }) },
