@@ -6,6 +6,7 @@ import {
   TypeOrmHealthIndicator,
   type HealthCheckResult,
 } from '@nestjs/terminus';
+import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators/public.decorator.js';
 import { LivenessDto } from './liveness.dto.js';
 
@@ -16,6 +17,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly dataSource: DataSource,
   ) {}
 
   /** Liveness: the process answers. */
@@ -28,6 +30,10 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 1000 })]);
+    // The DataSource given, not looked up: terminus would import @nestjs/typeorm by name at run
+    // time, which in the bundled build (rolldown.config.mjs) is a second copy with another token.
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 1000, connection: this.dataSource }),
+    ]);
   }
 }
