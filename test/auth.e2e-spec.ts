@@ -1,51 +1,20 @@
 import { hash, parseOptions, type Algorithm } from '@node-rs/argon2';
 import type { LightMyRequestResponse } from 'fastify';
+import type { TokenDto } from '../src/auth/dto/token.dto.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { expectOAuthError, expectProblemJson, USER_KEYS } from './helpers/expect.js';
 import { createUser, login, newEmail, PASSWORD, type TestUser } from './helpers/factories.js';
 import { decodeJwt } from './helpers/jwt.js';
+import type { SessionRow, UserRow } from './helpers/rows.js';
 
 const SIGNUP = '/api/v1/auth/signup';
 const LOGIN = '/api/v1/auth/login';
 const LOGOUT = '/api/v1/auth/logout';
 const ME = '/api/v1/auth/me';
+const URLENCODED = 'application/x-www-form-urlencoded';
 
 const ARGON2ID = 2 as Algorithm.Argon2id;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const USER_KEYS = [
-  'created_at',
-  'email',
-  'email_verified',
-  'first_name',
-  'id',
-  'is_active',
-  'is_superuser',
-  'surname',
-];
-
-interface UserRow {
-  id: number;
-  email: string;
-  hashed_password: string;
-  first_name: string | null;
-  surname: string | null;
-  is_superuser: number;
-  is_active: number;
-  email_verified: number;
-}
-
-interface SessionRow {
-  id: string;
-  user_id: number;
-  expires_at: string;
-  revoked_at: string | null;
-}
-
-interface Token {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  scope: string;
-}
 
 describe('auth (e2e)', () => {
   let t: TestApp;
@@ -78,27 +47,26 @@ describe('auth (e2e)', () => {
   }
 
   function expectProblem(response: LightMyRequestResponse, status: number, type: string) {
-    expect(response.statusCode).toBe(status);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.json()).toMatchObject({
+    expectProblemJson(response, status, {
       type: `urn:recipe-api:problem:${type}`,
       status,
       detail: expect.any(String),
     });
   }
 
-  function expectOAuthError(response: LightMyRequestResponse, error: string) {
-    expect(response.statusCode).toBe(400);
-    expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.headers['cache-control']).toBe('no-store');
-    expect(response.json()).toEqual({ error, error_description: expect.any(String) });
+  /** A 403 insufficient_scope problem whose challenge names `scope`. */
+  function expectMissingScope(response: LightMyRequestResponse, scope: string) {
+    expectProblem(response, 403, 'insufficient-scope');
+    expect(response.headers['www-authenticate']).toMatch(
+      new RegExp(`^Bearer error="insufficient_scope", scope="${scope}"`),
+    );
   }
 
-  function expectToken(response: LightMyRequestResponse, scope: string): Token {
+  function expectToken(response: LightMyRequestResponse, scope: string): TokenDto {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.headers['cache-control']).toBe('no-store');
-    const token = response.json<Token>();
+    const token = response.json<TokenDto>();
     expect(token).toEqual({
       access_token: expect.any(String),
       token_type: 'bearer',
@@ -253,12 +221,28 @@ describe('auth (e2e)', () => {
       return data;
     }
 
+    /** POST /auth/login with a body sent as it is, under the given content type. */
+    const postLogin = (contentType: string, payload: string) =>
+      t.request({ method: 'POST', url: LOGIN, headers: { 'content-type': contentType }, payload });
+
+    /** Gives `cook` a hash of PASSWORD made with weaker argon2 parameters, and answers it. */
+    async function storeWeakHash(cook: TestUser): Promise<string> {
+      const weakHash = await hash(PASSWORD, {
+        memoryCost: 8192,
+        timeCost: 1,
+        parallelism: 1,
+        algorithm: ARGON2ID,
+      });
+      await t.sql('UPDATE users SET hashed_password = ? WHERE id = ?', [weakHash, cook.id]);
+      return weakHash;
+    }
+
     it.each([
       ['JSON', (f: Record<string, string>) => ({ payload: f })],
       [
         'an urlencoded form (Swagger UI)',
         (f: Record<string, string>) => ({
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          headers: { 'content-type': URLENCODED },
           payload: form(f),
         }),
       ],
@@ -297,7 +281,7 @@ describe('auth (e2e)', () => {
       const response = await t.request({
         method: 'POST',
         url: `${LOGIN}/`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': URLENCODED },
         payload: form({
           grant_type: 'password',
           username: user.email,
@@ -413,12 +397,10 @@ describe('auth (e2e)', () => {
     });
 
     it('should answer invalid_request when grant_type is sent twice (RFC 6749 §3.1)', async () => {
-      const response = await t.request({
-        method: 'POST',
-        url: LOGIN,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: `grant_type=password&grant_type=password&${form({ username: user.email, password: PASSWORD })}`,
-      });
+      const response = await postLogin(
+        URLENCODED,
+        `grant_type=password&grant_type=password&${form({ username: user.email, password: PASSWORD })}`,
+      );
 
       expectOAuthError(response, 'invalid_request');
     });
@@ -433,49 +415,27 @@ describe('auth (e2e)', () => {
     ])(
       'should answer invalid_request, not 500, for a malformed multipart body %s',
       async (_case, type, payload) => {
-        const response = await t.request({
-          method: 'POST',
-          url: LOGIN,
-          headers: { 'content-type': type },
-          payload,
-        });
+        const response = await postLogin(type, payload);
 
         expectOAuthError(response, 'invalid_request');
       },
     );
 
     it('should answer invalid_request for malformed JSON', async () => {
-      const response = await t.request({
-        method: 'POST',
-        url: LOGIN,
-        headers: { 'content-type': 'application/json' },
-        payload: '{"username": ',
-      });
+      const response = await postLogin('application/json', '{"username": ');
 
       expectOAuthError(response, 'invalid_request');
     });
 
     it('should answer unsupported_grant_type for grant_type=client_credentials, with or without a password', async () => {
-      const withPassword = await t.request({
-        method: 'POST',
-        url: LOGIN,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: form({
-          grant_type: 'client_credentials',
-          username: user.email,
-          password: PASSWORD,
-        }),
-      });
-      const clientOnly = await t.request({
-        method: 'POST',
-        url: LOGIN,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        payload: form({
-          grant_type: 'client_credentials',
-          client_id: 'app',
-          client_secret: 'secret',
-        }),
-      });
+      const withPassword = await postLogin(
+        URLENCODED,
+        form({ grant_type: 'client_credentials', username: user.email, password: PASSWORD }),
+      );
+      const clientOnly = await postLogin(
+        URLENCODED,
+        form({ grant_type: 'client_credentials', client_id: 'app', client_secret: 'secret' }),
+      );
 
       expectOAuthError(withPassword, 'unsupported_grant_type');
       expectOAuthError(clientOnly, 'unsupported_grant_type');
@@ -508,13 +468,7 @@ describe('auth (e2e)', () => {
 
     it('should upgrade a hash made with weaker argon2 parameters at the next login', async () => {
       const weak = await createUser(t);
-      const weakHash = await hash(PASSWORD, {
-        memoryCost: 8192,
-        timeCost: 1,
-        parallelism: 1,
-        algorithm: ARGON2ID,
-      });
-      await t.sql('UPDATE users SET hashed_password = ? WHERE id = ?', [weakHash, weak.id]);
+      const weakHash = await storeWeakHash(weak);
 
       expectToken(await login(t, weak.email), 'profile recipes:write');
 
@@ -531,13 +485,7 @@ describe('auth (e2e)', () => {
 
     it('should not re-hash a weak hash when the password is wrong, nor a current hash at all', async () => {
       const weak = await createUser(t);
-      const weakHash = await hash(PASSWORD, {
-        memoryCost: 8192,
-        timeCost: 1,
-        parallelism: 1,
-        algorithm: ARGON2ID,
-      });
-      await t.sql('UPDATE users SET hashed_password = ? WHERE id = ?', [weakHash, weak.id]);
+      const weakHash = await storeWeakHash(weak);
       const current = (await userRow(user.id)).hashed_password;
 
       expectOAuthError(await login(t, weak.email, 'not the right password'), 'invalid_grant');
@@ -620,20 +568,15 @@ describe('auth (e2e)', () => {
   });
 
   describe('scope enforcement', () => {
+    const postRecipe = (user: TestUser, label: string) =>
+      t.request({ method: 'POST', url: '/api/v1/recipes', headers: user.auth, payload: { label } });
+
     it('should refuse POST /recipes with a profile-only token: 403 insufficient_scope, nothing stored', async () => {
       const user = await createUser(t, { scope: 'profile' });
 
-      const response = await t.request({
-        method: 'POST',
-        url: '/api/v1/recipes',
-        headers: user.auth,
-        payload: { label: 'Chicken Vesuvio' },
-      });
+      const response = await postRecipe(user, 'Chicken Vesuvio');
 
-      expectProblem(response, 403, 'insufficient-scope');
-      expect(response.headers['www-authenticate']).toMatch(
-        /^Bearer error="insufficient_scope", scope="recipes:write"/,
-      );
+      expectMissingScope(response, 'recipes:write');
       await expect(
         t.sql('SELECT id FROM recipes WHERE submitter_id = ?', [user.id]),
       ).resolves.toEqual([]);
@@ -645,12 +588,7 @@ describe('auth (e2e)', () => {
     it('should send an RFC 6750 WWW-Authenticate: no double quote inside error_description', async () => {
       const user = await createUser(t, { scope: 'profile' });
 
-      const response = await t.request({
-        method: 'POST',
-        url: '/api/v1/recipes',
-        headers: user.auth,
-        payload: { label: 'Soup' },
-      });
+      const response = await postRecipe(user, 'Soup');
 
       expect(response.statusCode).toBe(403);
       // RFC 6750 §3: error_description is a quoted-string without '"' or '\\'.
@@ -669,10 +607,7 @@ describe('auth (e2e)', () => {
         payload: { first_name: 'Eve' },
       });
 
-      expectProblem(response, 403, 'insufficient-scope');
-      expect(response.headers['www-authenticate']).toMatch(
-        /^Bearer error="insufficient_scope", scope="profile"/,
-      );
+      expectMissingScope(response, 'profile');
       expect((await userRow(user.id)).first_name).toBe('Test');
     });
 
@@ -691,10 +626,7 @@ describe('auth (e2e)', () => {
           url: '/api/v1/users',
           headers: caller.auth,
         });
-        expectProblem(response, 403, 'insufficient-scope');
-        expect(response.headers['www-authenticate']).toMatch(
-          /^Bearer error="insufficient_scope", scope="users:admin"/,
-        );
+        expectMissingScope(response, 'users:admin');
       }
     });
   });

@@ -1,5 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { expectProblemDetails, type ProblemBody } from './helpers/expect.js';
 import {
   createRecipe,
   createUser,
@@ -8,30 +9,12 @@ import {
   type TestUser,
 } from './helpers/factories.js';
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: { field: string; message: string }[];
-}
-
 // Internals that must never reach a client: driver, ORM and library names, stack frames.
 const LEAKS =
   /SQLITE|QueryFailedError|TypeORM|at Object\.|node_modules|\.ts:\d+|\.js:\d+|RangeError|busboy|Maximum call stack/i;
 
-function expectProblem(response: LightMyRequestResponse, status: number | number[]): Problem {
-  const statuses = Array.isArray(status) ? status : [status];
-  expect(statuses).toContain(response.statusCode);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).not.toMatch(LEAKS);
-  const problem = response.json<Problem>();
-  expect(problem).toMatchObject({
-    type: expect.any(String),
-    title: expect.any(String),
-    status: response.statusCode,
-    detail: expect.any(String),
-  });
+function expectProblem(response: LightMyRequestResponse, status: number | number[]): ProblemBody {
+  const problem = expectProblemDetails(response, status, LEAKS);
   for (const error of problem.errors ?? [])
     expect(error).toEqual({ field: expect.any(String), message: expect.any(String) });
   return problem;
@@ -54,7 +37,7 @@ describe('bad input', () => {
   const expectRefused = async (
     options: InjectOptions,
     status: number | number[],
-  ): Promise<Problem> => {
+  ): Promise<ProblemBody> => {
     const before = await snapshot();
     const response = await t.request(options);
     const problem = expectProblem(response, status);

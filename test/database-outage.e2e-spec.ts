@@ -2,6 +2,7 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 import pg from 'pg';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database.js';
+import { expectProblemJson } from './helpers/expect.js';
 import { createUser, type TestUser } from './helpers/factories.js';
 
 /**
@@ -111,10 +112,10 @@ describe.runIf(testEngine === 'postgres')('database outage on PostgreSQL (e2e)',
   const me = () => t.request({ method: 'GET', url: '/api/v1/users/me', headers: user.auth });
 
   const expectUnavailable = (response: Awaited<ReturnType<typeof recipes>>) => {
-    expect(response.statusCode).toBe(503);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.json()).toMatchObject({ status: 503, detail: expect.any(String) });
-    expect(response.body).not.toMatch(
+    expectProblemJson(
+      response,
+      503,
+      { status: 503, detail: expect.any(String) },
       /ECONN|pg|pool|terminat|TypeORM|QueryFailedError|node_modules/i,
     );
   };

@@ -3,8 +3,9 @@ import type { LightMyRequestResponse } from 'fastify';
 import { MailService } from '../src/mail/mail.service.js';
 import type { TestApp } from './helpers/app.js';
 import { minutesAgo } from './helpers/database.js';
+import { expectProblemJson } from './helpers/expect.js';
 import { createUser, login, newEmail, PASSWORD, type TestUser } from './helpers/factories.js';
-import { createMailTestApp, FRONTEND, Mailbox, tokenFromLink } from './helpers/mailbox.js';
+import { FRONTEND, Mailbox, startMailTestApp, tokenFromLink } from './helpers/mailbox.js';
 
 const REQUEST = '/api/v1/auth/email/verify/request';
 const VERIFY = '/api/v1/auth/email/verify';
@@ -16,9 +17,7 @@ const NEW_PASSWORD = 'a brand new kitchen passphrase';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function expectInvalidToken(response: LightMyRequestResponse) {
-  expect(response.statusCode).toBe(400);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.json()).toMatchObject({
+  expectProblemJson(response, 400, {
     type: 'urn:recipe-api:problem:validation-failed',
     errors: [{ field: 'token', message: expect.any(String) }],
   });
@@ -37,13 +36,9 @@ describe('email verification (e2e, real SMTP server)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    mailbox = await Mailbox.start();
-    t = await createMailTestApp({ SMTP_URL: mailbox.url });
+    ({ mailbox, t } = await startMailTestApp());
   });
-  afterAll(async () => {
-    await t?.close();
-    await mailbox?.stop();
-  });
+  afterAll(() => t?.close());
   afterEach(() => {
     vi.restoreAllMocks();
   });
@@ -161,13 +156,9 @@ describe('REQUIRE_VERIFIED_EMAIL=true (e2e)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    mailbox = await Mailbox.start();
-    t = await createMailTestApp({ SMTP_URL: mailbox.url, REQUIRE_VERIFIED_EMAIL: 'true' });
+    ({ mailbox, t } = await startMailTestApp({ REQUIRE_VERIFIED_EMAIL: 'true' }));
   });
-  afterAll(async () => {
-    await t?.close();
-    await mailbox?.stop();
-  });
+  afterAll(() => t?.close());
 
   async function signup(): Promise<{ id: number; email: string }> {
     const email = newEmail();

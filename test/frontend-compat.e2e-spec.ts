@@ -1,4 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
+import type { TokenDto as Token } from '../src/auth/dto/token.dto.js';
+import type { RecipeDto as Recipe } from '../src/recipes/dto/recipe.dto.js';
+import type { UserDto as User } from '../src/users/dto/user.dto.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { newEmail, PASSWORD } from './helpers/factories.js';
 
@@ -11,27 +14,6 @@ const SPA_ORIGIN = 'http://localhost:3000';
 const EVIL_ORIGIN = 'https://evil.example';
 // What axios sends for a plain-object body once the interceptor has dropped the other headers.
 const AXIOS_JSON = 'application/json;charset=utf-8';
-
-interface Token {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-}
-
-interface User {
-  id: number;
-  email: string;
-  first_name: string | null;
-  is_active: boolean;
-}
-
-interface Recipe {
-  id: number;
-  label: string;
-  source: string | null;
-  url: string | null;
-  submitter_id: number;
-}
 
 /** The body a browser builds for `new FormData()` with these fields. */
 function multipart(fields: Record<string, string>): { body: string; contentType: string } {

@@ -1,4 +1,5 @@
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { expectProblemJson } from './helpers/expect.js';
 
 describe('health', () => {
   describe('with the database up', () => {
@@ -65,14 +66,10 @@ describe('health', () => {
     it('should answer readiness with 503 problem+json that names no internals', async () => {
       const response = await t.request({ method: 'GET', url: '/health/ready' });
 
-      expect(response.statusCode).toBe(503);
-      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.json()).toMatchObject({
-        status: 503,
-        title: expect.any(String),
-        detail: expect.any(String),
-      });
-      expect(response.body).not.toMatch(
+      expectProblemJson(
+        response,
+        503,
+        { status: 503, title: expect.any(String), detail: expect.any(String) },
         /SQLITE|TypeORM|QueryFailedError|at Object\.|node_modules/i,
       );
     });
@@ -80,13 +77,12 @@ describe('health', () => {
     it('should answer a request that needs the database with 503 problem+json, not 500', async () => {
       const response = await t.request({ method: 'GET', url: '/api/v1/recipes' });
 
-      expect(response.statusCode).toBe(503);
-      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.json()).toMatchObject({
-        status: 503,
-        type: 'urn:recipe-api:problem:database-unavailable',
-      });
-      expect(response.body).not.toMatch(/SQLITE|TypeORM|QueryFailedError|pool|node_modules/i);
+      expectProblemJson(
+        response,
+        503,
+        { status: 503, type: 'urn:recipe-api:problem:database-unavailable' },
+        /SQLITE|TypeORM|QueryFailedError|pool|node_modules/i,
+      );
     });
   });
 });

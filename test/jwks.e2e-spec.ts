@@ -14,6 +14,7 @@ import {
 import { createOpenApiDocument } from '../src/swagger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase } from './helpers/database.js';
+import { expectProblemJson, INVALID_TOKEN_CHALLENGE } from './helpers/expect.js';
 import { createUser, login, PASSWORD, type TestUser } from './helpers/factories.js';
 import { base64url, decodeJwt, signJwt, type DecodedJwt } from './helpers/jwt.js';
 
@@ -27,7 +28,6 @@ const KEY_PAIRS: Record<Algorithm, () => KeyObject> = {
 
 const JWKS = '/.well-known/jwks.json';
 const ME = '/api/v1/auth/me';
-const INVALID_TOKEN = /^Bearer error="invalid_token", error_description="[^"\\]+"$/;
 
 /** A signing key written as the operator would: PKCS#8 private and SPKI public PEM files. */
 interface KeyFiles {
@@ -71,13 +71,8 @@ function signWith(jwt: DecodedJwt, key: KeyObject, header: Record<string, unknow
 }
 
 function expectInvalidToken(response: LightMyRequestResponse) {
-  expect(response.statusCode).toBe(401);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.headers['www-authenticate']).toMatch(INVALID_TOKEN);
-  expect(response.json()).toMatchObject({
-    type: 'urn:recipe-api:problem:invalid-token',
-    status: 401,
-  });
+  expectProblemJson(response, 401, { type: 'urn:recipe-api:problem:invalid-token', status: 401 });
+  expect(response.headers['www-authenticate']).toMatch(INVALID_TOKEN_CHALLENGE);
 }
 
 /** A new user with an access token (session 1) and a refresh token (session 2). */

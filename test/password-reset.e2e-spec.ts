@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { MailService } from '../src/mail/mail.service.js';
 import type { TestApp } from './helpers/app.js';
 import { minutesAgo } from './helpers/database.js';
+import { expectProblemJson } from './helpers/expect.js';
 import { createUser, login, newEmail, PASSWORD, type TestUser } from './helpers/factories.js';
 import {
   closedPort,
@@ -11,8 +12,10 @@ import {
   FRONTEND,
   Mailbox,
   MAIL_FROM,
+  startMailTestApp,
   tokenFromLink,
 } from './helpers/mailbox.js';
+import type { TokenRow } from './helpers/rows.js';
 
 const FORGOT = '/api/v1/auth/password/forgot';
 const RESET = '/api/v1/auth/password/reset';
@@ -21,24 +24,12 @@ const NEW_PASSWORD = 'a brand new kitchen passphrase';
 const ACCEPTED = { detail: 'If the address has an account, a reset link is on its way.' };
 const BASE64URL_256_BITS = /^[A-Za-z0-9_-]{43}$/;
 
-interface TokenRow {
-  id: number;
-  user_id: number;
-  purpose: string;
-  token_hash: string;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
-}
-
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** SQLite datetime text (UTC) as a Date. */
 const utc = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
 
 function expectInvalidToken(response: LightMyRequestResponse) {
-  expect(response.statusCode).toBe(400);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.json()).toMatchObject({
+  expectProblemJson(response, 400, {
     type: 'urn:recipe-api:problem:validation-failed',
     status: 400,
     errors: [{ field: 'token', message: expect.stringContaining('invalid') }],
@@ -50,13 +41,9 @@ describe('password reset (e2e, real SMTP server)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    mailbox = await Mailbox.start();
-    t = await createMailTestApp({ SMTP_URL: mailbox.url });
+    ({ mailbox, t } = await startMailTestApp());
   });
-  afterAll(async () => {
-    await t?.close();
-    await mailbox?.stop();
-  });
+  afterAll(() => t?.close());
   afterEach(() => {
     vi.restoreAllMocks();
   });

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { RateLimitStorage } from '../src/common/throttling/rate-limit-storage.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { expectProblemJson } from './helpers/expect.js';
 import { createUser, newEmail, PASSWORD } from './helpers/factories.js';
 import {
   connectTestRedis,
@@ -39,6 +40,27 @@ function boot(env: { DATABASE_URL: string; REDIS_URL: string }): Promise<TestApp
   });
 }
 
+/**
+ * Two instances on a file database of their own (passport's strategies are process-wide, so B's
+ * check A's logins) with REDIS_URL `redisUrl`: booted before the block's tests, closed after them.
+ */
+function twoInstances(redisUrl: string): { a: TestApp; b: TestApp } {
+  const instances = {} as { a: TestApp; b: TestApp };
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase({ file: true });
+    const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl };
+    instances.a = await boot(env);
+    instances.b = await boot(env);
+  });
+  afterAll(async () => {
+    await instances.a?.close();
+    await instances.b?.close();
+    await database?.drop();
+  });
+  return instances;
+}
+
 function request(t: TestApp, remoteAddress: string, options: InjectOptions) {
   return t.request({ ...options, remoteAddress });
 }
@@ -70,9 +92,7 @@ function expectLoginLocked(response: LightMyRequestResponse) {
 }
 
 function expectSignupLimited(response: LightMyRequestResponse) {
-  expect(response.statusCode).toBe(429);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.json()).toMatchObject({
+  expectProblemJson(response, 429, {
     status: 429,
     detail: expect.stringMatching(/^Too many requests/),
   });
@@ -96,28 +116,14 @@ describe('rate limits shared through Redis (e2e)', () => {
   });
 
   describe('two instances on one Redis', () => {
-    let database: TestDatabase;
-    let a: TestApp;
-    let b: TestApp;
-
-    beforeAll(async () => {
-      // One database too: passport's strategies are process-wide, so B's check A's logins.
-      database = await createTestDatabase({ file: true });
-      const env = { DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL };
-      a = await boot(env);
-      b = await boot(env);
-    });
-    afterAll(async () => {
-      await a?.close();
-      await b?.close();
-      await database?.drop();
-    });
+    const instances = twoInstances(TEST_REDIS_URL);
 
     // Logins are not used here: passport's strategies are process-wide, so in one process every
     // login runs through the last app's AuthService whichever app got it. The failed-login limit
     // across instances is proven with two server processes in multi-instance.e2e-spec.ts; the
     // per-account mail limit below counts in the same AttemptStore.
     it('should refuse reset mails to an account once A and B together sent LOGIN_MAX_FAILURES', async () => {
+      const { a, b } = instances;
       const email = newEmail();
       for (let i = 0; i < 10; i++) {
         const response = await forgotFrom(i % 2 ? b : a, `127.0.1.${i}`, email);
@@ -135,6 +141,7 @@ describe('rate limits shared through Redis (e2e)', () => {
     });
 
     it('should count one address against the per-IP limit on both instances', async () => {
+      const { a, b } = instances;
       const remaining = [];
       for (const instance of [a, b, a]) {
         const response = await signupFrom(instance, '10.0.0.1');
@@ -155,23 +162,10 @@ describe('rate limits shared through Redis (e2e)', () => {
   });
 
   describe('two instances without REDIS_URL', () => {
-    let database: TestDatabase;
-    let a: TestApp;
-    let b: TestApp;
-
-    beforeAll(async () => {
-      database = await createTestDatabase({ file: true });
-      const env = { DATABASE_URL: database.url, REDIS_URL: '' };
-      a = await boot(env);
-      b = await boot(env);
-    });
-    afterAll(async () => {
-      await a?.close();
-      await b?.close();
-      await database?.drop();
-    });
+    const instances = twoInstances('');
 
     it('should count on their own, so together they allow twice the limit (what the README warns of)', async () => {
+      const { a, b } = instances;
       for (const instance of [a, a, a, b, b, b]) {
         expect((await signupFrom(instance, '10.0.1.1')).statusCode).toBe(201);
       }

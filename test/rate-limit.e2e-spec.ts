@@ -1,6 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { PasswordService } from '../src/users/password.service.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { expectOAuthError } from './helpers/expect.js';
 import { createUser, newEmail, PASSWORD } from './helpers/factories.js';
 
 const SIGNUP = '/api/v1/auth/signup';
@@ -49,13 +50,7 @@ function retryAfter(response: LightMyRequestResponse): number {
 }
 
 function expectOAuthTooMany(response: LightMyRequestResponse, maxSeconds: number) {
-  expect(response.statusCode).toBe(429);
-  expect(response.headers['content-type']).toMatch(/^application\/json/);
-  expect(response.headers['cache-control']).toBe('no-store');
-  expect(response.json()).toEqual({
-    error: 'invalid_request',
-    error_description: expect.stringMatching(/^Too many/),
-  });
+  expectOAuthError(response, 'invalid_request', { status: 429, description: /^Too many/ });
   expect(retryAfter(response)).toBeGreaterThanOrEqual(1);
   expect(retryAfter(response)).toBeLessThanOrEqual(maxSeconds);
 }

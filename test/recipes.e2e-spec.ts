@@ -1,56 +1,21 @@
 import type { LightMyRequestResponse } from 'fastify';
+import type { RecipeDto as Recipe } from '../src/recipes/dto/recipe.dto.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { expectProblemDetails, type ProblemBody } from './helpers/expect.js';
 import { createRecipe, createUser, type TestUser } from './helpers/factories.js';
-
-interface Recipe {
-  id: number;
-  label: string;
-  source: string | null;
-  url: string | null;
-  submitter_id: number;
-  created_at: string;
-  updated_at: string;
-}
+import type { RecipeRow } from './helpers/rows.js';
 
 interface Page {
   items: Recipe[];
   next_cursor: string | null;
 }
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: { field: string; message: string }[];
-}
-
-interface RecipeRow {
-  id: number;
-  label: string;
-  source: string | null;
-  url: string | null;
-  submitter_id: number;
-  created_at: string;
-  updated_at: string;
-}
-
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const LEAKS = /SQLITE|QueryFailedError|TypeORM|at Object\.|node_modules/i;
 const MAX_ID = 2 ** 31 - 1;
 
-function expectProblem(response: LightMyRequestResponse, status: number): Problem {
-  expect(response.statusCode).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).not.toMatch(LEAKS);
-  const problem = response.json<Problem>();
-  expect(problem).toMatchObject({
-    type: expect.any(String),
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-  });
-  return problem;
+function expectProblem(response: LightMyRequestResponse, status: number): ProblemBody {
+  return expectProblemDetails(response, status, LEAKS);
 }
 
 function expectFieldError(response: LightMyRequestResponse, field: string): void {
@@ -737,13 +702,12 @@ describe('recipes', () => {
   });
 
   describe('GET /api/v1/recipes/my-recipes', () => {
+    const getMine = (user?: TestUser) =>
+      t.request({ method: 'GET', url: '/api/v1/recipes/my-recipes', headers: user?.auth ?? {} });
+
     it("should answer {results} with only the caller's recipes, newest first", async () => {
       await createRecipe(t, bob, 'Bob only');
-      const response = await t.request({
-        method: 'GET',
-        url: '/api/v1/recipes/my-recipes',
-        headers: alice.auth,
-      });
+      const response = await getMine(alice);
 
       expect(response.statusCode).toBe(200);
       const body = response.json<{ results: Recipe[] }>();
@@ -758,18 +722,14 @@ describe('recipes', () => {
 
     it('should answer an empty list to a user without recipes', async () => {
       const newcomer = await createUser(t);
-      const response = await t.request({
-        method: 'GET',
-        url: '/api/v1/recipes/my-recipes',
-        headers: newcomer.auth,
-      });
+      const response = await getMine(newcomer);
 
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ results: [] });
     });
 
     it('should answer 401 with WWW-Authenticate without a token', async () => {
-      const response = await t.request({ method: 'GET', url: '/api/v1/recipes/my-recipes' });
+      const response = await getMine();
 
       expectProblem(response, 401);
       expect(response.headers['www-authenticate']).toMatch(/^Bearer/);

@@ -1,12 +1,7 @@
+import type { TokenDto as Token } from '../src/auth/dto/token.dto.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { minutesAgo } from './helpers/database.js';
 import { createUser, login, PASSWORD, type TestUser } from './helpers/factories.js';
-
-interface Token {
-  access_token: string;
-  refresh_token: string;
-  scope: string;
-}
 
 describe('refresh tokens and sessions (e2e)', () => {
   let t: TestApp;

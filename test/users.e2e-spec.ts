@@ -1,6 +1,7 @@
-import type { LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase } from './helpers/database.js';
+import { expectProblemDetails, USER_KEYS, type ProblemBody } from './helpers/expect.js';
 import {
   createRecipe,
   createUser,
@@ -9,57 +10,18 @@ import {
   PASSWORD,
   type TestUser,
 } from './helpers/factories.js';
+import type { SessionRow, UserRow } from './helpers/rows.js';
+import type { UserDto as UserBody } from '../src/users/dto/user.dto.js';
 import { UsersService } from '../src/users/users.service.js';
 
-const USER_KEYS = [
-  'created_at',
-  'email',
-  'email_verified',
-  'first_name',
-  'id',
-  'is_active',
-  'is_superuser',
-  'surname',
-];
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 const NEW_PASSWORD = 'a brand new kitchen passphrase';
 const ADMIN_SCOPE_CHALLENGE = 'Bearer error="insufficient_scope", scope="users:admin"';
+// Internals that must never reach a client: driver and ORM names, stack frames.
+const LEAKS = /SQLITE|QueryFailedError|TypeORM|\bat .+\(.+:\d+:\d+\)/;
 
-interface UserBody {
-  id: number;
-  email: string;
-  first_name: string | null;
-  surname: string | null;
-  is_superuser: boolean;
-  is_active: boolean;
-  email_verified: boolean;
-  created_at: string;
-}
-
-interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  errors?: { field: string; message: string }[];
-}
-
-interface UserRow {
-  id: number;
-  email: string;
-  hashed_password: string;
-  first_name: string | null;
-  surname: string | null;
-  is_superuser: number;
-  is_active: number;
-  email_verified: number;
-}
-
-interface SessionRow {
-  id: string;
-  revoked_at: string | null;
-}
+type RequestHeaders = Record<string, string>;
+type Payload = InjectOptions['payload'];
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -72,17 +34,7 @@ function sessionOf(token: string): string {
 }
 
 function expectProblem(response: LightMyRequestResponse, status: number): ProblemBody {
-  expect(response.statusCode).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json<ProblemBody>();
-  expect(body).toMatchObject({
-    status,
-    type: expect.any(String),
-    title: expect.any(String),
-    detail: expect.any(String),
-  });
-  expect(response.body).not.toMatch(/SQLITE|QueryFailedError|TypeORM|\bat .+\(.+:\d+:\d+\)/);
-  return body;
+  return expectProblemDetails(response, status, LEAKS);
 }
 
 function expectFieldError(
@@ -128,13 +80,23 @@ async function userRow(t: TestApp, id: number): Promise<UserRow | undefined> {
   return rows[0];
 }
 
-async function sessionRows(t: TestApp, userId: number): Promise<SessionRow[]> {
+async function sessionRows(
+  t: TestApp,
+  userId: number,
+): Promise<Pick<SessionRow, 'id' | 'revoked_at'>[]> {
   return t.sql('SELECT id, revoked_at FROM sessions WHERE user_id = ?', [userId]);
 }
 
 async function count(t: TestApp, sql: string, params: unknown[]): Promise<number> {
   const [row] = (await t.sql(sql, params)) as { n: number }[];
   return row!.n;
+}
+
+/** Checks that the user, their sessions and their recipes are gone from the database. */
+async function expectGone(t: TestApp, id: number): Promise<void> {
+  expect(await userRow(t, id)).toBeUndefined();
+  expect(await count(t, 'SELECT count(*) AS n FROM sessions WHERE user_id = ?', [id])).toBe(0);
+  expect(await count(t, 'SELECT count(*) AS n FROM recipes WHERE submitter_id = ?', [id])).toBe(0);
 }
 
 async function tokenFor(
@@ -157,15 +119,23 @@ describe('users', () => {
     await t.close();
   });
 
+  const getMe = (headers: RequestHeaders) =>
+    t.request({ method: 'GET', url: '/api/v1/users/me', headers });
+  const patchMe = (headers: RequestHeaders, payload: Payload) =>
+    t.request({ method: 'PATCH', url: '/api/v1/users/me', headers, payload });
+  /** PATCH /users/me with a JSON body sent as it is. */
+  const patchMeRaw = (user: TestUser, json: string) =>
+    patchMe({ ...user.auth, 'content-type': 'application/json' }, json);
+  const patchUser = (headers: RequestHeaders, id: number | string, payload: Payload) =>
+    t.request({ method: 'PATCH', url: `/api/v1/users/${id}`, headers, payload });
+  const deleteUser = (headers: RequestHeaders, id: number | string) =>
+    t.request({ method: 'DELETE', url: `/api/v1/users/${id}`, headers });
+
   describe('GET /users/me', () => {
     it('should answer the caller as a User with exactly the contract fields and no password or hash', async () => {
       const user = await createUser(t);
 
-      const response = await t.request({
-        method: 'GET',
-        url: '/api/v1/users/me',
-        headers: user.auth,
-      });
+      const response = await getMe(user.auth);
 
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
@@ -204,11 +174,7 @@ describe('users', () => {
     });
 
     it('should answer 401 invalid_token for a garbage token', async () => {
-      const response = await t.request({
-        method: 'GET',
-        url: '/api/v1/users/me',
-        headers: bearer('not.a.jwt'),
-      });
+      const response = await getMe(bearer('not.a.jwt'));
 
       expectInvalidToken(response);
     });
@@ -218,12 +184,7 @@ describe('users', () => {
     it('should change first_name and surname and store them', async () => {
       const user = await createUser(t);
 
-      const response = await t.request({
-        method: 'PATCH',
-        url: '/api/v1/users/me',
-        headers: user.auth,
-        payload: { first_name: 'Ada', surname: 'Lovelace' },
-      });
+      const response = await patchMe(user.auth, { first_name: 'Ada', surname: 'Lovelace' });
 
       expect(response.statusCode).toBe(200);
       const body = response.json<unknown>();
@@ -240,12 +201,7 @@ describe('users', () => {
     it('should change only the fields that are sent', async () => {
       const user = await createUser(t);
 
-      const response = await t.request({
-        method: 'PATCH',
-        url: '/api/v1/users/me',
-        headers: user.auth,
-        payload: { surname: 'Byron' },
-      });
+      const response = await patchMe(user.auth, { surname: 'Byron' });
 
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ first_name: 'Test', surname: 'Byron' });
@@ -256,21 +212,16 @@ describe('users', () => {
       const user = await createUser(t);
       const before = await userRow(t, user.id);
 
-      const response = await t.request({
-        method: 'PATCH',
-        url: '/api/v1/users/me',
-        headers: user.auth,
-        payload: {
-          first_name: 'Mallory',
-          is_superuser: true,
-          id: 424242,
-          hashed_password: 'x',
-          hashedPassword: 'x',
-          email: 'mallory@example.com',
-          is_active: false,
-          isSuperuser: true,
-          email_verified: true,
-        },
+      const response = await patchMe(user.auth, {
+        first_name: 'Mallory',
+        is_superuser: true,
+        id: 424242,
+        hashed_password: 'x',
+        hashedPassword: 'x',
+        email: 'mallory@example.com',
+        is_active: false,
+        isSuperuser: true,
+        email_verified: true,
       });
 
       expect(response.statusCode).toBe(200);
@@ -291,12 +242,10 @@ describe('users', () => {
     it('should not let a __proto__ key in the body make the caller a superuser', async () => {
       const user = await createUser(t);
 
-      const response = await t.request({
-        method: 'PATCH',
-        url: '/api/v1/users/me',
-        headers: { ...user.auth, 'content-type': 'application/json' },
-        payload: '{"first_name":"Eve","__proto__":{"is_superuser":true,"is_active":false}}',
-      });
+      const response = await patchMeRaw(
+        user,
+        '{"first_name":"Eve","__proto__":{"is_superuser":true,"is_active":false}}',
+      );
 
       expectProblem(response, 400);
       expect(await userRow(t, user.id)).toMatchObject({
@@ -309,12 +258,7 @@ describe('users', () => {
     it('should answer 403 insufficient_scope when the token lacks the profile scope, and change nothing', async () => {
       const user = await createUser(t, { scope: 'recipes:write' });
 
-      const response = await t.request({
-        method: 'PATCH',
-        url: '/api/v1/users/me',
-        headers: user.auth,
-        payload: { first_name: 'Scopeless' },
-      });
+      const response = await patchMe(user.auth, { first_name: 'Scopeless' });
 
       expectMissingScope(response, 'profile');
       expect(await userRow(t, user.id)).toMatchObject({ first_name: 'Test' });
@@ -323,12 +267,7 @@ describe('users', () => {
     it('should answer 400 with a first_name error for a first_name over 100 characters, and change nothing', async () => {
       const user = await createUser(t);
 
-      const response = await t.request({
-        method: 'PATCH',
-        url: '/api/v1/users/me',
-        headers: user.auth,
-        payload: { first_name: 'x'.repeat(101), surname: 'Kept' },
-      });
+      const response = await patchMe(user.auth, { first_name: 'x'.repeat(101), surname: 'Kept' });
 
       expectFieldError(response, 'first_name', /100 characters/);
       expect(await userRow(t, user.id)).toMatchObject({ first_name: 'Test', surname: 'Cook' });
@@ -337,12 +276,7 @@ describe('users', () => {
     it('should accept a first_name of exactly 100 characters', async () => {
       const user = await createUser(t);
 
-      const response = await t.request({
-        method: 'PATCH',
-        url: '/api/v1/users/me',
-        headers: user.auth,
-        payload: { first_name: 'x'.repeat(100) },
-      });
+      const response = await patchMe(user.auth, { first_name: 'x'.repeat(100) });
 
       expect(response.statusCode).toBe(200);
       expect(await userRow(t, user.id)).toMatchObject({ first_name: 'x'.repeat(100) });
@@ -359,12 +293,7 @@ describe('users', () => {
       async (_what, payload, field, message) => {
         const user = await createUser(t);
 
-        const response = await t.request({
-          method: 'PATCH',
-          url: '/api/v1/users/me',
-          headers: user.auth,
-          payload,
-        });
+        const response = await patchMe(user.auth, payload);
 
         expectFieldError(response, field, message);
         expect(await userRow(t, user.id)).toMatchObject({ first_name: 'Test', surname: 'Cook' });
@@ -374,12 +303,7 @@ describe('users', () => {
     it('should answer 400 problem+json for malformed JSON', async () => {
       const user = await createUser(t);
 
-      const response = await t.request({
-        method: 'PATCH',
-        url: '/api/v1/users/me',
-        headers: { ...user.auth, 'content-type': 'application/json' },
-        payload: '{"first_name": "Ada",',
-      });
+      const response = await patchMeRaw(user, '{"first_name": "Ada",');
 
       expectProblem(response, 400);
       expect(await userRow(t, user.id)).toMatchObject({ first_name: 'Test' });
@@ -499,12 +423,10 @@ describe('users', () => {
       });
 
       expect(response.statusCode).toBe(204);
-      const mine = await t.request({ method: 'GET', url: '/api/v1/users/me', headers: user.auth });
+      const mine = await getMe(user.auth);
       expect(mine.statusCode).toBe(200);
       for (const token of [second, third]) {
-        expectInvalidToken(
-          await t.request({ method: 'GET', url: '/api/v1/users/me', headers: bearer(token) }),
-        );
+        expectInvalidToken(await getMe(bearer(token)));
       }
       const sessions = await sessionRows(t, user.id);
       expect(sessions).toHaveLength(3);
@@ -515,11 +437,7 @@ describe('users', () => {
       expect((await sessionRows(t, other.id)).every((session) => session.revoked_at === null)).toBe(
         true,
       );
-      const untouched = await t.request({
-        method: 'GET',
-        url: '/api/v1/users/me',
-        headers: other.auth,
-      });
+      const untouched = await getMe(other.auth);
       expect(untouched.statusCode).toBe(200);
     });
 
@@ -561,10 +479,7 @@ describe('users', () => {
           [user.id],
         ),
       ).toBe(1);
-      expect(
-        (await t.request({ method: 'GET', url: '/api/v1/users/me', headers: user.auth }))
-          .statusCode,
-      ).toBe(200);
+      expect((await getMe(user.auth)).statusCode).toBe(200);
     });
 
     it('should answer 400 without a password and delete nothing', async () => {
@@ -588,26 +503,15 @@ describe('users', () => {
 
       expect(response.statusCode).toBe(204);
       expect(response.body).toBe('');
-      expect(await userRow(t, user.id)).toBeUndefined();
-      expect(
-        await count(t, 'SELECT count(*) AS n FROM sessions WHERE user_id = ?', [user.id]),
-      ).toBe(0);
-      expect(
-        await count(t, 'SELECT count(*) AS n FROM recipes WHERE submitter_id = ?', [user.id]),
-      ).toBe(0);
+      await expectGone(t, user.id);
       expect(
         await t.sql('SELECT id, label, submitter_id FROM recipes WHERE id = ?', [
           othersRecipe.id,
         ]),
       ).toEqual([{ id: othersRecipe.id, label: 'Chicken Vesuvio', submitter_id: other.id }]);
-      expectInvalidToken(
-        await t.request({ method: 'GET', url: '/api/v1/users/me', headers: user.auth }),
-      );
+      expectInvalidToken(await getMe(user.auth));
       expect((await login(t, user.email)).statusCode).toBe(400);
-      expect(
-        (await t.request({ method: 'GET', url: '/api/v1/users/me', headers: other.auth }))
-          .statusCode,
-      ).toBe(200);
+      expect((await getMe(other.auth)).statusCode).toBe(200);
     });
 
     it('should let the same email sign up again after the account is deleted', async () => {
@@ -796,11 +700,10 @@ describe('users', () => {
       it('should set first_name, surname, is_superuser and is_active, and store them', async () => {
         const target = await createUser(t);
 
-        const response = await t.request({
-          method: 'PATCH',
-          url: `/api/v1/users/${target.id}`,
-          headers: admin.auth,
-          payload: { first_name: 'Julia', surname: 'Child', is_superuser: true },
+        const response = await patchUser(admin.auth, target.id, {
+          first_name: 'Julia',
+          surname: 'Child',
+          is_superuser: true,
         });
 
         expect(response.statusCode).toBe(200);
@@ -827,17 +730,12 @@ describe('users', () => {
         const target = await createUser(t);
         const before = await userRow(t, target.id);
 
-        const response = await t.request({
-          method: 'PATCH',
-          url: `/api/v1/users/${target.id}`,
-          headers: admin.auth,
-          payload: {
-            surname: 'Pepin',
-            id: 777777,
-            email: 'taken-over@example.com',
-            hashed_password: 'x',
-            email_verified: true,
-          },
+        const response = await patchUser(admin.auth, target.id, {
+          surname: 'Pepin',
+          id: 777777,
+          email: 'taken-over@example.com',
+          hashed_password: 'x',
+          email_verified: true,
         });
 
         expect(response.statusCode).toBe(200);
@@ -854,30 +752,15 @@ describe('users', () => {
         const target = await createUser(t);
         const before = await userRow(t, target.id);
 
-        const response = await t.request({
-          method: 'PATCH',
-          url: `/api/v1/users/${target.id}`,
-          headers: admin.auth,
-          payload,
-        });
+        const response = await patchUser(admin.auth, target.id, payload);
 
         expectFieldError(response, field, message);
         expect(await userRow(t, target.id)).toEqual(before);
       });
 
       it('should answer 404 for an id nobody has and 400 for a non-numeric id', async () => {
-        const missing = await t.request({
-          method: 'PATCH',
-          url: '/api/v1/users/999999',
-          headers: admin.auth,
-          payload: { first_name: 'Ghost' },
-        });
-        const bad = await t.request({
-          method: 'PATCH',
-          url: '/api/v1/users/abc',
-          headers: admin.auth,
-          payload: {},
-        });
+        const missing = await patchUser(admin.auth, 999999, { first_name: 'Ghost' });
+        const bad = await patchUser(admin.auth, 'abc', {});
 
         expectProblem(missing, 404);
         expectFieldError(bad, 'id');
@@ -890,20 +773,13 @@ describe('users', () => {
         const target = await createUser(t);
         const second = await tokenFor(t, target.email);
 
-        const response = await t.request({
-          method: 'PATCH',
-          url: `/api/v1/users/${target.id}`,
-          headers: admin.auth,
-          payload: { is_active: false },
-        });
+        const response = await patchUser(admin.auth, target.id, { is_active: false });
 
         expect(response.statusCode).toBe(200);
         expect(response.json()).toMatchObject({ id: target.id, is_active: false });
         expect(await userRow(t, target.id)).toMatchObject({ is_active: 0 });
         for (const token of [target.token, second]) {
-          expectInvalidToken(
-            await t.request({ method: 'GET', url: '/api/v1/users/me', headers: bearer(token) }),
-          );
+          expectInvalidToken(await getMe(bearer(token)));
         }
         const sessions = await sessionRows(t, target.id);
         expect(sessions).toHaveLength(2);
@@ -916,12 +792,7 @@ describe('users', () => {
       it('should let a reactivated user log in again', async () => {
         const target = await createUser(t);
         const patch = (isActive: boolean) =>
-          t.request({
-            method: 'PATCH',
-            url: `/api/v1/users/${target.id}`,
-            headers: admin.auth,
-            payload: { is_active: isActive },
-          });
+          patchUser(admin.auth, target.id, { is_active: isActive });
         expect((await patch(false)).statusCode).toBe(200);
 
         const response = await patch(true);
@@ -929,32 +800,20 @@ describe('users', () => {
         expect(response.statusCode).toBe(200);
         expect(await userRow(t, target.id)).toMatchObject({ is_active: 1 });
         expect((await login(t, target.email)).statusCode).toBe(200);
-        expectInvalidToken(
-          await t.request({ method: 'GET', url: '/api/v1/users/me', headers: target.auth }),
-        );
+        expectInvalidToken(await getMe(target.auth));
       });
 
       it('should take users:admin from a demoted superuser at once, even with their old token', async () => {
         const other = await createUser(t, { superuser: true });
         expect((await adminGet('/api/v1/users', other.token)).statusCode).toBe(200);
 
-        const response = await t.request({
-          method: 'PATCH',
-          url: `/api/v1/users/${other.id}`,
-          headers: admin.auth,
-          payload: { is_superuser: false },
-        });
+        const response = await patchUser(admin.auth, other.id, { is_superuser: false });
 
         expect(response.statusCode).toBe(200);
         expect(await userRow(t, other.id)).toMatchObject({ is_superuser: 0 });
         expectMissingScope(await adminGet('/api/v1/users', other.token), 'users:admin');
         expectMissingScope(
-          await t.request({
-            method: 'PATCH',
-            url: `/api/v1/users/${other.id}`,
-            headers: other.auth,
-            payload: { is_superuser: true },
-          }),
+          await patchUser(other.auth, other.id, { is_superuser: true }),
           'users:admin',
         );
         expect(await userRow(t, other.id)).toMatchObject({ is_superuser: 0 });
@@ -968,41 +827,18 @@ describe('users', () => {
         const target = await createUser(t);
         await createRecipe(t, target);
 
-        const response = await t.request({
-          method: 'DELETE',
-          url: `/api/v1/users/${target.id}`,
-          headers: admin.auth,
-        });
+        const response = await deleteUser(admin.auth, target.id);
 
         expect(response.statusCode).toBe(204);
         expect(response.body).toBe('');
-        expect(await userRow(t, target.id)).toBeUndefined();
-        expect(
-          await count(t, 'SELECT count(*) AS n FROM sessions WHERE user_id = ?', [target.id]),
-        ).toBe(0);
-        expect(
-          await count(t, 'SELECT count(*) AS n FROM recipes WHERE submitter_id = ?', [target.id]),
-        ).toBe(0);
+        await expectGone(t, target.id);
         expectProblem(await adminGet(`/api/v1/users/${target.id}`), 404);
-        expectProblem(
-          await t.request({
-            method: 'DELETE',
-            url: `/api/v1/users/${target.id}`,
-            headers: admin.auth,
-          }),
-          404,
-        );
-        expectInvalidToken(
-          await t.request({ method: 'GET', url: '/api/v1/users/me', headers: target.auth }),
-        );
+        expectProblem(await deleteUser(admin.auth, target.id), 404);
+        expectInvalidToken(await getMe(target.auth));
       });
 
       it('should answer 400 for a non-numeric id', async () => {
-        const response = await t.request({
-          method: 'DELETE',
-          url: '/api/v1/users/abc',
-          headers: admin.auth,
-        });
+        const response = await deleteUser(admin.auth, 'abc');
 
         expectFieldError(response, 'id');
       });
@@ -1070,11 +906,9 @@ describe('users', () => {
       const admin = await createUser(t, { superuser: true });
       const user = await createUser(t, { superuser: true });
       const loadedByStrategy = await t.app.get(UsersService).get(user.id);
-      const demote = await t.request({
-        method: 'PATCH',
-        url: `/api/v1/users/${user.id}`,
-        headers: admin.auth,
-        payload: { is_superuser: false, is_active: false },
+      const demote = await patchUser(admin.auth, user.id, {
+        is_superuser: false,
+        is_active: false,
       });
       expect(demote.statusCode).toBe(200);
       await t.sql('UPDATE users SET hashed_password = ? WHERE id = ?', [

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
+import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 /**
  * Swagger UI in a real browser against the built server (`node dist/main.js`, as operators run
@@ -16,52 +14,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 const UI_TIMEOUT = 15_000;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
-
-/** Polls /health until the server answers; fails at once if the process died. */
-async function waitForHealth(
-  baseUrl: string,
-  server: ChildProcess,
-  output: () => string,
-): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`server exited (${server.exitCode ?? server.signalCode}):\n${output()}`);
-    }
-    try {
-      const response = await fetch(`${baseUrl}/health`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`server did not answer /health within 60 s:\n${output()}`);
-}
-
-async function stopServer(server: ChildProcess | undefined): Promise<void> {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = once(server, 'exit');
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 describe('Swagger UI in Chromium', () => {
   let dir: string;
-  let server: ChildProcess | undefined;
-  let serverOutput = '';
+  let server: ServerProcess | undefined;
   let baseUrl: string;
   let browser: Browser | undefined;
   let page: Page;
@@ -72,7 +27,7 @@ describe('Swagger UI in Chromium', () => {
     onTestFailed(async () => {
       const path = join(tmpdir(), `recipe-api-${name}-${Date.now()}.png`);
       await page?.screenshot({ path, fullPage: true }).catch(() => undefined);
-      console.error(`screenshot: ${path}\nserver output:\n${serverOutput}`);
+      console.error(`screenshot: ${path}\nserver output:\n${server?.output() ?? ''}`);
     });
   }
 
@@ -100,24 +55,13 @@ describe('Swagger UI in Chromium', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'recipe-api-browser-'));
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['dist/main.js'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: `sqlite:${join(dir, 'x.db')}`,
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        JWT_SECRET: 'browser-test-secret-0123456789-abcdefghijklmnop',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await startServer({
+      DATABASE_URL: `sqlite:${join(dir, 'x.db')}`,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'browser-test-secret-0123456789-abcdefghijklmnop',
     });
-    server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    await waitForHealth(baseUrl, server, () => serverOutput);
+    baseUrl = server.url;
 
     const signup = await fetch(`${baseUrl}/api/v1/auth/signup`, {
       method: 'POST',
@@ -144,7 +88,7 @@ describe('Swagger UI in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await stopServer(server);
+    await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

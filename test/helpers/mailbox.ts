@@ -142,3 +142,17 @@ export async function createMailTestApp(env: Record<string, string>): Promise<Te
     throw error;
   }
 }
+
+/** Starts a Mailbox and a createMailTestApp app mailing to it; the app's close() stops both. */
+export async function startMailTestApp(
+  env: Record<string, string> = {},
+): Promise<{ mailbox: Mailbox; t: TestApp }> {
+  const mailbox = await Mailbox.start();
+  try {
+    const t = await createMailTestApp({ SMTP_URL: mailbox.url, ...env });
+    return { mailbox, t: { ...t, close: () => t.close().finally(() => mailbox.stop()) } };
+  } catch (error) {
+    await mailbox.stop();
+    throw error;
+  }
+}
