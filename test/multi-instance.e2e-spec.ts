@@ -126,6 +126,14 @@ describe.skipIf(testEngine !== 'postgres')(
       expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
     }
 
+    it('should report both ready, each reaching the database', async () => {
+      for (const server of [a, b]) {
+        const response = await fetch(`${server!.url}/health/ready`);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+      }
+    });
+
     it('should accept on B an access token from a login on A', async () => {
       const email = await signUp(a);
       const token = await tokens(a, email);
