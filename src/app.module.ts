@@ -20,6 +20,7 @@ import {
 import type { DatabaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.schema.js';
 import { buildDataSourceOptions } from './database/database.options.js';
+import { initializeDataSource } from './database/initialize.js';
 import { HealthModule } from './health/health.module.js';
 import { RecipesModule } from './recipes/recipes.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -54,6 +55,7 @@ import { UsersModule } from './users/users.module.js';
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
       useFactory: (config: DatabaseConfig) => buildDataSourceOptions(config),
+      dataSourceFactory: (options) => initializeDataSource(options!),
     }),
     ThrottlingModule,
     AuthModule,

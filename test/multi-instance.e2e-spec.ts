@@ -45,9 +45,10 @@ describe.skipIf(testEngine !== 'postgres')(
         RATE_LIMIT_ENABLED: 'true',
         AUTH_RATE_LIMIT_PER_MINUTE: '1000', // every request comes from 127.0.0.1
       };
-      // One after the other: A applies the migrations, B finds them applied (a rolling start).
-      a = await startServer(env);
-      b = await startServer(env);
+      // Both at once on the empty database: they take turns at the migrations (advisory lock).
+      const started = await Promise.allSettled([startServer(env), startServer(env)]);
+      [a, b] = started.map((result) => (result.status === 'fulfilled' ? result.value : undefined));
+      for (const result of started) if (result.status === 'rejected') throw result.reason;
     }, 240_000);
 
     afterAll(async () => {

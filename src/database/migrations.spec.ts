@@ -8,6 +8,7 @@ import {
 import { Recipe } from '../recipes/recipe.entity.js';
 import { whereLabelContains } from '../recipes/label-search.js';
 import { buildDataSourceOptions } from './database.options.js';
+import { initializeDataSource } from './initialize.js';
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -96,5 +97,25 @@ describe('migrations', () => {
         : "SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'i', 'S') AND relname NOT IN ('migrations', 'migrations_pkey', 'PK_8c82d7f526340ab734260ea46be', 'migrations_id_seq')",
     );
     expect(tables).toEqual([]);
+  });
+});
+
+describe.runIf(testEngine === 'postgres')('migrations at start on PostgreSQL', () => {
+  it('should let instances that start together on an empty database take turns: all start, each migration applied once', async () => {
+    const database = await createTestDatabase();
+    const options = buildDataSourceOptions({ engine: 'postgres', url: database.url, poolSize: 1 });
+    try {
+      const started = await Promise.allSettled([1, 2, 3].map(() => initializeDataSource(options)));
+      const [dataSource] = started.map((result) => {
+        if (result.status === 'rejected') throw result.reason;
+        return result.value;
+      });
+      const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
+      expect(applied.map((row) => row.name)).toEqual(dataSource.migrations.map((migration) => migration.name));
+      await expect(dataSource.driver.createSchemaBuilder().log()).resolves.toMatchObject({ upQueries: [] });
+      for (const result of started) if (result.status === 'fulfilled') await result.value.destroy();
+    } finally {
+      await database.drop();
+    }
   });
 });
