@@ -22,6 +22,25 @@ describe('health', () => {
       },
     );
 
+    it.each(['/health', '/api/v1/auth/me', '/api/v1/no-such-route'])(
+      "should send helmet's security headers on every answer (%s: 200, 401, 404)",
+      async (url) => {
+        const response = await t.request({ method: 'GET', url });
+
+        expect(response.headers).toMatchObject({
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'SAMEORIGIN',
+          'strict-transport-security': 'max-age=31536000; includeSubDomains',
+          'referrer-policy': 'no-referrer',
+          'cross-origin-opener-policy': 'same-origin',
+        });
+        const csp = String(response.headers['content-security-policy']);
+        expect(csp).toContain("default-src 'self'");
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).not.toContain('upgrade-insecure-requests');
+      },
+    );
+
     it.each(['/health/ready', '/health/ready/'])(
       'should answer readiness on %s with the database up',
       async (url) => {
