@@ -29,7 +29,8 @@ describe('RefreshTokensService', () => {
 
   it('should start the session and store only a SHA-256 of its 256-bit token, both in one transaction', async () => {
     const { sessionId, token } = await newSession();
-    await expect(sessions.findLive(sessionId, userId)).resolves.toEqual(expect.objectContaining({ id: sessionId, scope: 'profile' }));
+    await expect(sessions.findLiveUser(sessionId, userId)).resolves.toEqual(expect.objectContaining({ id: userId }));
+    await expect(runSql(module.get(DataSource), 'SELECT scope FROM sessions WHERE id = ?', [sessionId])).resolves.toEqual([{ scope: 'profile' }]);
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
     const rows = await runSql(module.get(DataSource), 'SELECT token_hash FROM refresh_tokens WHERE session_id = ?', [sessionId]);
     expect(rows).toEqual([{ token_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
@@ -67,7 +68,7 @@ describe('RefreshTokensService', () => {
     ]);
     await expect(tokens.rotate(token, {})).rejects.toThrow(OAuthError);
     await expect(tokens.rotate(successor, {})).rejects.toThrow(OAuthError);
-    await expect(sessions.findLive(sessionId, userId)).resolves.toBeUndefined();
+    await expect(sessions.findLiveUser(sessionId, userId)).resolves.toBeUndefined();
   });
 
   it('should refuse a token it never issued', async () => {

@@ -16,12 +16,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 type Column = EntityMetadata['columns'][number];
 type Row = Record<string, unknown>;
 
-/** Every column of a session and of its user, in one statement built once from the entity metadata. */
+/** Every column of the user of a live session, in one statement built once from the entity metadata. */
 interface LiveSessionQuery {
   sql: string;
   /** SQLite: prepared once on the connection TypeORM uses. */
   statement?: Statement<unknown[], Row>;
-  session: Column[];
   user: Column[];
   userMetadata: EntityMetadata;
   expiresAt: Column;
@@ -61,13 +60,14 @@ export class SessionsService {
   }
 
   /**
-   * The live session with its user, in one indexed query; undefined when revoked or expired.
-   * It runs on every authenticated request, so it skips TypeORM's query builder (building the SQL
-   * cost several times what running it does): on SQLite a statement prepared once, on PostgreSQL
-   * a named statement (parsed and planned once per pooled connection) on a connection of TypeORM's
-   * pool; rows are hydrated by the driver as TypeORM would.
+   * The user of a live session, in one indexed query; undefined when the session is revoked or
+   * expired or the user inactive. It runs on every authenticated request, so it skips TypeORM's
+   * query builder (building the SQL cost several times what running it does): on SQLite a
+   * statement prepared once, on PostgreSQL a named statement (parsed and planned once per pooled
+   * connection) on a connection of TypeORM's pool; the row is hydrated by the driver as TypeORM
+   * would. Only the user's columns are read: the caller knows the session id already.
    */
-  async findLive(sessionId: string, userId: number): Promise<Session | undefined> {
+  async findLiveUser(sessionId: string, userId: number): Promise<User | undefined> {
     const query = (this.liveQuery ??= this.buildLiveQuery());
     const { driver } = this.sessions.manager.connection;
     const now = driver.preparePersistentValue(new Date(), query.expiresAt) as unknown;
@@ -75,9 +75,12 @@ export class SessionsService {
       ? query.statement.get(sessionId, userId, now)
       : await this.queryPostgres(query.sql, [sessionId, userId, now]);
     if (!row) return undefined;
-    const session = this.hydrate<Session>(row, this.sessions.metadata, query.session, 's');
-    session.user = this.hydrate<User>(row, query.userMetadata, query.user, 'u');
-    return session.user.isActive ? session : undefined;
+    const user = query.userMetadata.create() as User;
+    const fields = user as unknown as Row;
+    for (let i = 0; i < query.user.length; i++) {
+      fields[query.user[i].propertyName] = driver.prepareHydratedValue(row[`u${i}`], query.user[i]);
+    }
+    return user.isActive ? user : undefined;
   }
 
   /** Errors come out as TypeORM's would: a failed connect as is, a failed query as QueryFailedError. */
@@ -85,7 +88,7 @@ export class SessionsService {
     const driver = this.sessions.manager.connection.driver as PostgresDriver;
     const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
     try {
-      const { rows } = await client.query<Row>({ name: 'find-live-session', text: sql, values: parameters });
+      const { rows } = await client.query<Row>({ name: 'find-live-session-user', text: sql, values: parameters });
       release();
       return rows[0];
     } catch (error) {
@@ -94,26 +97,13 @@ export class SessionsService {
     }
   }
 
-  private hydrate<T>(row: Row, metadata: EntityMetadata, columns: Column[], prefix: string): T {
-    const { driver } = this.sessions.manager.connection;
-    const entity = metadata.create() as Record<string, unknown>;
-    for (let i = 0; i < columns.length; i++) {
-      entity[columns[i].propertyName] = driver.prepareHydratedValue(row[`${prefix}${i}`], columns[i]);
-    }
-    return entity as T;
-  }
-
   private buildLiveQuery(): LiveSessionQuery {
     const { driver } = this.sessions.manager.connection;
     const metadata = this.sessions.metadata;
-    const session = metadata.columns;
     const userMetadata = metadata.findRelationWithPropertyPath('user')!.inverseEntityMetadata;
     const user = userMetadata.columns;
     const q = (name: string) => driver.escape(name);
-    const select = [
-      ...session.map((column, i) => `s.${q(column.databaseName)} AS ${q(`s${i}`)}`),
-      ...user.map((column, i) => `u.${q(column.databaseName)} AS ${q(`u${i}`)}`),
-    ].join(', ');
+    const select = user.map((column, i) => `u.${q(column.databaseName)} AS ${q(`u${i}`)}`).join(', ');
     const [id, userId, now] = [0, 1, 2].map((i) => driver.createParameter(`p${i}`, i));
     const sql =
       `SELECT ${select} FROM "sessions" s INNER JOIN "users" u ON u."id" = s."user_id" ` +
@@ -125,7 +115,6 @@ export class SessionsService {
     return {
       sql,
       statement: sqlite?.prepare<unknown[], Row>(sql),
-      session,
       user,
       userMetadata,
       expiresAt: metadata.findColumnWithPropertyName('expiresAt')!,

@@ -56,8 +56,8 @@ describe('UsersService', () => {
     const current = await sessions.start(user.id, 'profile', {});
     const other = await sessions.start(user.id, 'profile', {});
     await users.changePassword(user, current.id, 'first password', 'second password');
-    await expect(sessions.findLive(current.id, user.id)).resolves.toBeDefined();
-    await expect(sessions.findLive(other.id, user.id)).resolves.toBeUndefined();
+    await expect(sessions.findLiveUser(current.id, user.id)).resolves.toBeDefined();
+    await expect(sessions.findLiveUser(other.id, user.id)).resolves.toBeUndefined();
   });
 
   it('should revoke every session when an account is deactivated', async () => {
@@ -65,7 +65,7 @@ describe('UsersService', () => {
     const session = await sessions.start(user.id, 'profile', {});
     await users.update(user, { is_active: false });
     await users.update(user, { is_active: true });
-    await expect(sessions.findLive(session.id, user.id)).resolves.toBeUndefined();
+    await expect(sessions.findLiveUser(session.id, user.id)).resolves.toBeUndefined();
   });
 
   it('should say NotFound for a user that does not exist', async () => {

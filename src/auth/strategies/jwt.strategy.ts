@@ -101,12 +101,12 @@ export class JwtStrategy extends PassportStrategy(BearerJwtStrategy) {
     ) {
       throw new UnauthenticatedError('The access token is not one this API issued.', true);
     }
-    const session = await this.sessions.findLive(claims.sid, Number(claims.sub));
-    if (!session?.user) {
+    const user = await this.sessions.findLiveUser(claims.sid, Number(claims.sub));
+    if (!user) {
       throw new UnauthenticatedError('The session of this token has ended.', true);
     }
-    const allowed = allowedScopes(session.user);
+    const allowed = allowedScopes(user);
     const scopes = claims.scope.split(' ').filter((s): s is Scope => allowed.includes(s as Scope));
-    return { user: session.user, sessionId: session.id, scopes };
+    return { user, sessionId: claims.sid, scopes };
   }
 }
