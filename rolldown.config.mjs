@@ -8,6 +8,8 @@ export default defineConfig({
   input: 'dist/server.js',
   platform: 'node',
   external: [
+    // @nestjs/typeorm require()s typeorm at run time (typeorm-compat.js): one copy for all.
+    'typeorm',
     // Native addons, and packages that read files beside their own code.
     'better-sqlite3',
     '@node-rs/argon2',
