@@ -7,7 +7,8 @@ const MIGRATIONS_LOCK = 4_735_120_117;
  * Connects and applies pending migrations. On PostgreSQL, instances that start together (a
  * rolling deploy of N) take turns under an advisory lock: without it the second one's CREATE
  * TABLE fails on the first one's and that instance exits. The lock and the migrations share one
- * connection, so DATABASE_POOL_SIZE=1 works too.
+ * connection, so DATABASE_POOL_SIZE=1 works too. The wait counts against the 5 s statement
+ * timeout, like the migrations themselves: run long ones with `npm run migration:run` first.
  */
 export async function initializeDataSource(options: DataSourceOptions): Promise<DataSource> {
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
