@@ -27,6 +27,16 @@ export class InvalidOneTimeTokenError extends ValidationError {
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** Spends the user's unused tokens of this purpose, so no link mailed before `now` works any more. */
+export async function retireOneTimeTokens(
+  manager: EntityManager,
+  userId: number,
+  purpose: OneTimeTokenPurpose,
+  now = new Date(),
+): Promise<void> {
+  await manager.update(OneTimeToken, { userId, purpose, usedAt: IsNull() }, { usedAt: now });
+}
+
 /**
  * Single-use tokens for mailed links: 256 random bits, stored only as SHA-256 (a database
  * leak yields no usable link), one live token per user and purpose.
@@ -43,11 +53,7 @@ export class OneTimeTokensService {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     await this.tokens.manager.transaction(async (manager) => {
-      await manager.update(
-        OneTimeToken,
-        { userId: userId ?? 0, purpose, usedAt: IsNull() },
-        { usedAt: now },
-      );
+      await retireOneTimeTokens(manager, userId ?? 0, purpose, now);
       if (userId === null) return;
       await manager.insert(OneTimeToken, {
         userId,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { MoreThan, Repository } from 'typeorm';
 import { isConstraintViolation } from '../common/errors/database-errors.js';
-import { OneTimeToken } from '../auth/one-time-token.entity.js';
+import { retireOneTimeTokens } from '../auth/one-time-tokens.service.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError, NotFoundError, ValidationError } from '../common/errors/domain.error.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
@@ -110,11 +110,7 @@ export class UsersService {
     await this.confirmPassword(user, current, 'current_password');
     await this.setPassword(user, next);
     await this.sessions.revokeAll(user.id, sessionId);
-    await this.users.manager.update(
-      OneTimeToken,
-      { userId: user.id, purpose: 'password_reset', usedAt: IsNull() },
-      { usedAt: new Date() },
-    );
+    await retireOneTimeTokens(this.users.manager, user.id, 'password_reset');
   }
 
   /** Deletes the account; its sessions and recipes go with it (ON DELETE CASCADE). */
