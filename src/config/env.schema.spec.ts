@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { validateEnv } from './env.schema.js';
 
 describe('validateEnv', () => {
@@ -34,7 +35,50 @@ describe('validateEnv', () => {
   it('should refuse production without a JWT_SECRET of at least 32 bytes', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
     expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
-    expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toBe('x'.repeat(32));
+    const secret = randomBytes(32).toString('base64');
+    expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+  });
+
+  it.each([
+    ['one character repeated', 'x'.repeat(32)],
+    ['a short pattern repeated', 'abc'.repeat(16)],
+    ['a word repeated', 'changeme-'.repeat(5)],
+    ['a pattern repeated after a random start', `${randomBytes(6).toString('hex')}${'ab12'.repeat(10)}`],
+    ['two symbols', '0110100110010110'.repeat(4)],
+    ['digits only', '31415926535897932384626433'.padEnd(32, '8')],
+    ['an alphabet run', 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEF'],
+    ['a 128-bit hex string', '5f2b9c4e8a1d7036e4b2c9f1a8d5e307'],
+  ])('should refuse a guessable production JWT_SECRET: %s, saying how to make one without echoing it', (_case, secret) => {
+    expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32);
+    let message = '';
+    try {
+      validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration:\n {2}JWT_SECRET: .*openssl rand -base64 48/);
+    expect(message).not.toContain(secret);
+    expect(validateEnv({ NODE_ENV: 'development', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+  });
+
+  it('should accept random secrets as openssl rand -hex 32 / -base64 32 / -base64 48 make them, every time', () => {
+    for (let i = 0; i < 500; i++) {
+      for (const secret of [
+        randomBytes(32).toString('hex'),
+        randomBytes(32).toString('base64'),
+        randomBytes(32).toString('base64url'),
+        randomBytes(48).toString('base64'),
+      ]) {
+        expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+      }
+    }
+  });
+
+  it('should accept the secrets the test suites start production servers with', () => {
+    // test/helpers/app.ts and test/browser/docs.browser-spec.ts
+    for (const secret of ['test-secret-that-is-at-least-32-bytes-long!', 'browser-test-secret-0123456789-abcdefghijklmnop']) {
+      expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+    }
   });
 
   it('should refuse a FIRST_SUPERUSER without its password', () => {

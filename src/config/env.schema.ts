@@ -183,6 +183,49 @@ export class Env {
   REQUIRE_VERIFIED_EMAIL = false;
 }
 
+/** The least estimatedSecretBits a production secret may score: 2^128 guesses are out of anyone's reach. */
+const MIN_SECRET_BITS = 128;
+/** Fewer distinct characters than this is a pattern, not a random secret. */
+const MIN_SECRET_SYMBOLS = 8;
+/** A run of this many characters seen before counts as a repeat. */
+const MIN_REPEAT = 4;
+
+/** Shannon entropy per symbol of `symbols`, in bits. */
+function shannonBits(symbols: number[]): number {
+  const counts = new Map<number, number>();
+  for (const symbol of symbols) counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) bits -= (count / symbols.length) * Math.log2(count / symbols.length);
+  return bits;
+}
+
+/** How many characters are new: a run that repeats earlier text (overlapping too, as in LZ77) counts as one. */
+function novelLength(symbols: number[]): number {
+  let novel = 0;
+  for (let i = 0; i < symbols.length; novel++) {
+    let longest = 0;
+    for (let j = 0; j < i; j++) {
+      let k = 0;
+      while (i + k < symbols.length && symbols[j + k] === symbols[i + k]) k++;
+      longest = Math.max(longest, k);
+    }
+    i += longest >= MIN_REPEAT ? longest : 1;
+  }
+  return novel;
+}
+
+/**
+ * A guess at a secret's strength from its text alone: bits per character (of the characters or of
+ * the steps between them, whichever is lower, so "abcdef…" is as weak as "aaaaaa…") times the
+ * characters that do not repeat earlier text. Random hex or base64 scores near its real strength.
+ */
+export function estimatedSecretBits(secret: string): number {
+  const symbols = Array.from(secret, (char) => char.codePointAt(0)!);
+  if (new Set(symbols).size < MIN_SECRET_SYMBOLS) return 0;
+  const steps = symbols.slice(1).map((symbol, i) => symbol - symbols[i]);
+  return Math.min(shannonBits(symbols), shannonBits(steps)) * novelLength(symbols);
+}
+
 const numeric = new Set([
   'PORT',
   'DATABASE_POOL_SIZE',
@@ -222,6 +265,11 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
   if (env.NODE_ENV === 'production' && Buffer.byteLength(env.JWT_SECRET ?? '') < 32) {
     problems.push('JWT_SECRET: must be set to at least 32 bytes when NODE_ENV=production');
+  } else if (env.NODE_ENV === 'production' && estimatedSecretBits(env.JWT_SECRET!) < MIN_SECRET_BITS) {
+    problems.push(
+      'JWT_SECRET: too easy to guess (few distinct characters, repeats or a run); ' +
+        'use a random one, e.g. JWT_SECRET="$(openssl rand -base64 48)"',
+    );
   }
   if (env.JWT_ALGORITHM !== 'HS256' && !env.JWT_PRIVATE_KEY_FILE) {
     problems.push(`JWT_PRIVATE_KEY_FILE: required when JWT_ALGORITHM=${env.JWT_ALGORITHM}`);
