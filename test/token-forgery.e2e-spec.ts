@@ -81,6 +81,8 @@ describe('token forgery (e2e)', () => {
       // RFC 9068 §4: "at+jwt" and "application/at+jwt" are the same type.
       resign(t, fixture.user.token, { header: { typ: 'application/at+jwt' } }),
       resign(t, fixture.user.token, { header: { typ: 'AT+JWT' } }),
+      // Issued by an instance whose clock is a little ahead, within the tolerated skew.
+      resign(t, fixture.user.token, { payload: { iat: now() + 30, exp: now() + 30 + 1800 } }),
     ];
     for (const token of controls) {
       const response = await me(`Bearer ${token}`);
@@ -180,6 +182,20 @@ describe('token forgery (e2e)', () => {
       (t, f) => resign(t, f.user.token, { payload: { exp: String(now() + 600) } }),
     ],
     ['nbf in the future', (t, f) => resign(t, f.user.token, { payload: { nbf: now() + 600 } })],
+    [
+      'iat an hour ahead',
+      (t, f) => resign(t, f.user.token, { payload: { iat: now() + 3600, exp: now() + 3600 + 1800 } }),
+    ],
+    ['no iat', (t, f) => resign(t, f.user.token, { payload: { iat: undefined } })],
+    ['iat as a string', (t, f) => resign(t, f.user.token, { payload: { iat: String(now()) } })],
+    [
+      'exp two days after iat',
+      (t, f) => resign(t, f.user.token, { payload: { iat: now(), exp: now() + 2 * 86400 } }),
+    ],
+    [
+      'iat older than an access token lives, exp still ahead',
+      (t, f) => resign(t, f.user.token, { payload: { iat: now() - 2 * 86400, exp: now() + 600 } }),
+    ],
     ['a wrong iss', (t, f) => resign(t, f.user.token, { payload: { iss: 'someone-else' } })],
     ['no iss', (t, f) => resign(t, f.user.token, { payload: { iss: undefined } })],
     ['a wrong aud', (t, f) => resign(t, f.user.token, { payload: { aud: 'another-api' } })],
@@ -200,6 +216,20 @@ describe('token forgery (e2e)', () => {
       (t, f) => resign(t, f.user.token, { payload: { sid: randomUUID() } }),
     ],
     ['no sid', (t, f) => resign(t, f.user.token, { payload: { sid: undefined } })],
+    ...(
+      [
+        ['a sid with a NUL', (sid: string) => `${sid}\u0000`],
+        ['a sid of 10 kB', () => 'a'.repeat(10 * 1024)],
+        ['a sid that is not a UUID', () => 'session-1'],
+        ['an upper-case sid', (sid: string) => sid.toUpperCase()],
+        ['sid as a number', () => 1],
+        ['sid as an array', (sid: string) => [sid]],
+        ['sid as an object', (sid: string) => ({ id: sid })],
+      ] as const
+    ).map(([name, sid]): [string, Forge] => [
+      name,
+      (t, f) => resign(t, f.user.token, { payload: { sid: sid(f.jwt.payload.sid as string) } }),
+    ]),
     [
       "another user's sid",
       (t, f) => resign(t, f.user.token, { payload: { sid: decodeJwt(f.other.token).payload.sid } }),
@@ -221,6 +251,13 @@ describe('token forgery (e2e)', () => {
       'scope that is not a string',
       (t, f) => resign(t, f.user.token, { payload: { scope: ['users:admin'] } }),
     ],
+    ['a scope with a NUL', (t, f) => resign(t, f.user.token, { payload: { scope: 'profile\u0000' } })],
+    [
+      'a scope of 10 kB',
+      (t, f) => resign(t, f.user.token, { payload: { scope: 'profile '.repeat(1280).trim() } }),
+    ],
+    ['no jti', (t, f) => resign(t, f.user.token, { payload: { jti: undefined } })],
+    ['jti as a number', (t, f) => resign(t, f.user.token, { payload: { jti: 1 } })],
   ];
 
   it.each(forgeries)('should answer 401 invalid_token for %s', async (_case, forge) => {

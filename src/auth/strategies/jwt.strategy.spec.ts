@@ -35,6 +35,7 @@ describe('JwtStrategy and TokensService', () => {
     token = await module.get(TokensService).signAccessToken(user, sessionId, ['profile']);
   });
   afterAll(() => module.close());
+  afterEach(() => vi.restoreAllMocks());
 
   it('should sign an RFC 9068 access token with every contract claim, verifiable by jsonwebtoken too', () => {
     const decoded = jwt.verify(token, SECRET, {
@@ -71,6 +72,38 @@ describe('JwtStrategy and TokensService', () => {
     await expect(
       strategy.validate({ header: { ...header, ...headerChanges }, payload: { ...payload, ...payloadChanges } }),
     ).rejects.toThrow(UnauthenticatedError);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a sid with a NUL', { sid: 'a\u0000' }],
+    ['a sid of 10 kB', { sid: 'a'.repeat(10 * 1024) }],
+    ['a sid that is not a UUID', { sid: 'session-1' }],
+    ['an upper-case sid', { sid: '0B5C1F8E-2A4D-4E6F-8A9B-1C2D3E4F5A6B' }],
+    ['no sid', { sid: undefined }],
+    ['sid as a number', { sid: 1 }],
+    ['sid as an array', { sid: ['0b5c1f8e-2a4d-4e6f-8a9b-1c2d3e4f5a6b'] }],
+    ['sid as an object', { sid: { id: '0b5c1f8e-2a4d-4e6f-8a9b-1c2d3e4f5a6b' } }],
+    ['a scope with a NUL', { scope: 'profile\u0000' }],
+    ['a scope of 10 kB', { scope: 'profile '.repeat(1280).trim() }],
+    ['a scope with a comma', { scope: 'profile,users:admin' }],
+    ['scope as an array', { scope: ['profile'] }],
+    ['no jti', { jti: undefined }],
+    ['jti as a number', { jti: 1 }],
+    ['a jti of 10 kB', { jti: 'a'.repeat(10 * 1024) }],
+    ['sub as a number', { sub: 1 }],
+    ['no iat', { iat: undefined }],
+  ])('should refuse a token with %s before any query', async (_case, payloadChanges) => {
+    const findLiveUser = vi.spyOn(module.get(SessionsService), 'findLiveUser');
+    const { header, payload } = verifiedJwt(token);
+    await expect(strategy.validate({ header, payload: { ...payload, ...payloadChanges } })).rejects.toThrow(
+      UnauthenticatedError,
+    );
+    expect(findLiveUser).not.toHaveBeenCalled();
+  });
+
+  it('should accept a token without scopes', async () => {
+    const { header, payload } = verifiedJwt(token);
+    await expect(strategy.validate({ header, payload: { ...payload, scope: '' } })).resolves.toMatchObject({ scopes: [] });
   });
 
   it('should refuse the token once its session is revoked', async () => {
