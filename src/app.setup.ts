@@ -5,7 +5,7 @@ import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { isAllowedOrigin } from './common/allowed-origin.js';
-import { appConfig } from './config/configuration.js';
+import { appConfig, authConfig, type AuthConfig } from './config/configuration.js';
 
 /** Fastify as the contract wants it: trailing slashes accepted, bodies capped, request ids. */
 export function createAdapter(): FastifyAdapter {
@@ -28,7 +28,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready', '.well-known/*path'] });
   app.enableShutdownHooks();
   app.enableCors({
-    origin: (origin, callback) => callback(null, !origin || isAllowedOrigin(origin, config)),
+    origin: (origin, callback) => callback(null, isAllowedOrigin(origin, config)),
+    // Cookie mode: a page of an allowed origin (reflected, never `*`) may send and receive the refresh cookie.
+    credentials: app.get<AuthConfig>(authConfig.KEY).refreshCookie,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     exposedHeaders: [
       'Location',

@@ -44,7 +44,7 @@ export class AuthController {
     @Body() dto: LoginDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenDto> {
-    return this.cookie.attach(reply, await this.auth.login(request.user, dto.scope, clientOf(request)));
+    return this.cookie.attach(request, reply, await this.auth.login(request.user, dto.scope, clientOf(request)));
   }
 
   /** Trade a refresh token for new tokens; the old refresh token is retired. */
@@ -61,7 +61,7 @@ export class AuthController {
     @Body() dto: RefreshDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenDto> {
-    return this.cookie.attach(reply, await this.auth.refresh(this.cookie.read(request, dto), clientOf(request)));
+    return this.cookie.attach(request, reply, await this.auth.refresh(this.cookie.read(request, dto), clientOf(request)));
   }
 
   /** End this session: its access tokens stop working at once. */

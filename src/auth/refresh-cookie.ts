@@ -11,7 +11,8 @@ const PATH = '/api/v1/auth';
 
 /**
  * SPA cookie mode (REFRESH_COOKIE=true): the refresh token also travels in an HttpOnly, Secure,
- * SameSite=Strict cookie scoped to the auth routes, out of reach of page scripts.
+ * SameSite=Strict cookie scoped to the auth routes, out of reach of page scripts. The cookie is
+ * set and read only for a request whose Origin is allowed; any other is served as without it.
  */
 @Injectable()
 export class RefreshCookie {
@@ -20,9 +21,10 @@ export class RefreshCookie {
     @Inject(appConfig.KEY) private readonly app: AppConfig,
   ) {}
 
-  /** Sets the cookie from a token response (in cookie mode) and passes the response on. */
-  attach(reply: FastifyReply, token: TokenDto): TokenDto {
-    if (this.auth.refreshCookie) {
+  /** Sets the cookie from a token response (cookie mode, allowed Origin) and passes the response on. */
+  attach(request: FastifyRequest, reply: FastifyReply, token: TokenDto): TokenDto {
+    // Else a form on any site could plant its sender's session in the victim's browser (login CSRF).
+    if (this.forOrigin(request)) {
       reply.setCookie(COOKIE, token.refresh_token, {
         httpOnly: true,
         secure: true,
@@ -34,6 +36,7 @@ export class RefreshCookie {
     return token;
   }
 
+  /** Clears the cookie (cookie mode) whatever the Origin: clearing plants nothing, and logout needs the bearer token. */
   clear(reply: FastifyReply): void {
     if (this.auth.refreshCookie) reply.clearCookie(COOKIE, { path: PATH, secure: true, httpOnly: true, sameSite: 'strict' });
   }
@@ -47,10 +50,14 @@ export class RefreshCookie {
     const cookie = this.auth.refreshCookie ? request.cookies[COOKIE] : undefined;
     if (!cookie) throw new OAuthError('invalid_request', 'refresh_token is required.');
     // The cookie rides along on any request to this path: only a page of an allowed origin may use it.
-    const origin = request.headers.origin;
-    if (!origin || !isAllowedOrigin(origin, this.app)) {
+    if (!this.forOrigin(request)) {
       throw new OAuthError('invalid_request', 'A refresh from the cookie needs an allowed Origin.');
     }
     return cookie;
+  }
+
+  /** Cookie mode, and a page of an allowed origin sent the request (browsers send Origin on every POST). */
+  private forOrigin(request: FastifyRequest): boolean {
+    return this.auth.refreshCookie && isAllowedOrigin(request.headers.origin, this.app);
   }
 }
