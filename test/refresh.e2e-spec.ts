@@ -247,3 +247,57 @@ describe('refresh tokens and sessions (e2e)', () => {
     });
   });
 });
+
+describe('refresh tokens without a grace window (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ REFRESH_GRACE_SECONDS: '0' });
+  });
+  afterAll(() => t.close());
+
+  const refresh = (refreshToken: string) =>
+    t.request({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: refreshToken } });
+  const me = (accessToken: string) =>
+    t.request({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${accessToken}` } });
+  const sessionOf = (jwt: string) =>
+    (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+
+  it('should rotate on the first refresh, and end the session when the old token comes back', async () => {
+    const user = await createUser(t);
+    const first = (await login(t, user.email)).json<Token>();
+    const sid = sessionOf(first.access_token);
+
+    const rotated = await refresh(first.refresh_token);
+    expect(rotated.statusCode).toBe(200);
+    const second = rotated.json<Token>();
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+    expect((await me(second.access_token)).statusCode).toBe(200);
+    await expect(t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [sid])).resolves.toEqual([{ revoked_at: null }]);
+    await expect(
+      t.sql('SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ? AND retired_at IS NULL', [sid]),
+    ).resolves.toEqual([{ n: 1 }]);
+
+    const reuse = await refresh(first.refresh_token);
+    expect(reuse.statusCode).toBe(400);
+    expect(reuse.json()).toEqual({ error: 'invalid_grant', error_description: expect.stringMatching(/already used/) });
+    const [session] = await t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [sid]);
+    expect(session.revoked_at).not.toBeNull();
+    expect((await me(second.access_token)).statusCode).toBe(401);
+    expect((await refresh(second.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('should let every refresh in a chain succeed', async () => {
+    const user = await createUser(t);
+    let token = (await login(t, user.email)).json<Token>();
+    for (let i = 0; i < 5; i++) {
+      const response = await refresh(token.refresh_token);
+      expect(response.statusCode).toBe(200);
+      token = response.json<Token>();
+    }
+    expect((await me(token.access_token)).statusCode).toBe(200);
+    await expect(t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [sessionOf(token.access_token)])).resolves.toEqual([
+      { revoked_at: null },
+    ]);
+  });
+});

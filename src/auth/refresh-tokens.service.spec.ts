@@ -1,10 +1,13 @@
+import { setTimeout } from 'node:timers/promises';
 import type { TestingModule } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import { minutesAgo, runSql } from '../../test/helpers/database.js';
 import { createServiceModule } from '../../test/helpers/module.js';
 import { OAuthError } from '../common/errors/domain.error.js';
 import { PasswordService } from '../users/password.service.js';
 import { UsersService } from '../users/users.service.js';
+import { RefreshToken } from './refresh-token.entity.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -73,5 +76,81 @@ describe('RefreshTokensService', () => {
 
   it('should refuse a token it never issued', async () => {
     await expect(tokens.rotate('made-up', {})).rejects.toEqual(expect.objectContaining({ error: 'invalid_grant' }));
+  });
+
+  describe('with a one-second grace window', () => {
+    let graceModule: TestingModule;
+    let rotation: RefreshTokensService;
+    let graceSessions: SessionsService;
+    let owner: number;
+
+    beforeAll(async () => {
+      process.env.REFRESH_GRACE_SECONDS = '1';
+      try {
+        graceModule = await createServiceModule([RefreshTokensService, SessionsService, UsersService, PasswordService]);
+      } finally {
+        delete process.env.REFRESH_GRACE_SECONDS;
+      }
+      rotation = graceModule.get(RefreshTokensService);
+      graceSessions = graceModule.get(SessionsService);
+      owner = (await graceModule.get(UsersService).create({ email: 'grace@example.com', password: 'long enough pw' })).id;
+    });
+    afterAll(() => graceModule.close());
+    afterEach(() => vi.restoreAllMocks());
+
+    const liveTokens = async (sessionId: string) =>
+      (await runSql(graceModule.get(DataSource), 'SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ? AND retired_at IS NULL', [sessionId]))
+        .at(0)?.n;
+
+    it('should rotate when its own transaction outlasts the grace window, and still catch a later reuse', async () => {
+      const { session, refreshToken: token } = await rotation.startSession(owner, 'profile', {});
+      const touch = graceSessions.touch.bind(graceSessions);
+      vi.spyOn(graceSessions, 'touch').mockImplementationOnce(async (...args) => {
+        await setTimeout(1100); // a slow commit under load, longer than the grace window
+        await touch(...args);
+      });
+
+      const { refreshToken: successor } = await rotation.rotate(token, {});
+      expect(successor).not.toBe(token);
+      await expect(graceSessions.findLiveUser(session.id, owner)).resolves.toEqual(expect.objectContaining({ id: owner }));
+      expect(Number(await liveTokens(session.id))).toBe(1);
+
+      // Over a second after it was retired, the old token is a reuse.
+      await expect(rotation.rotate(token, {})).rejects.toEqual(expect.objectContaining({ error: 'invalid_grant' }));
+      await expect(graceSessions.findLiveUser(session.id, owner)).resolves.toBeUndefined();
+    });
+
+    it('should let a request that read the token live, then lost the race to retire it, share the successor', async () => {
+      const { session, refreshToken: token } = await rotation.startSession(owner, 'profile', {});
+      const repository = graceModule.get<Repository<RefreshToken>>(getRepositoryToken(RefreshToken));
+      const findOne = repository.findOne.bind(repository);
+      let winner = '';
+      vi.spyOn(repository, 'findOne').mockImplementationOnce(async (options) => {
+        const row = await findOne(options);
+        winner = (await rotation.rotate(token, {})).refreshToken; // another request retires it meanwhile
+        return row;
+      });
+
+      const loser = await rotation.rotate(token, {});
+      expect(winner).not.toBe('');
+      expect(loser.refreshToken).toBe(winner);
+      await expect(graceSessions.findLiveUser(session.id, owner)).resolves.toEqual(expect.objectContaining({ id: owner }));
+      expect(Number(await liveTokens(session.id))).toBe(1);
+    });
+
+    it('should compare the stored retirement time with the grace window when another request retired the token', async () => {
+      const { session, refreshToken: token } = await rotation.startSession(owner, 'profile', {});
+      const repository = graceModule.get<Repository<RefreshToken>>(getRepositoryToken(RefreshToken));
+      const findOne = repository.findOne.bind(repository);
+      vi.spyOn(repository, 'findOne').mockImplementationOnce(async (options) => {
+        const row = await findOne(options);
+        // Retired by another request a minute ago, seen only once this request tries to retire it.
+        await runSql(graceModule.get(DataSource), 'UPDATE refresh_tokens SET retired_at = ? WHERE id = ?', [minutesAgo(1), row!.id]);
+        return row;
+      });
+
+      await expect(rotation.rotate(token, {})).rejects.toEqual(expect.objectContaining({ error: 'invalid_grant' }));
+      await expect(graceSessions.findLiveUser(session.id, owner)).resolves.toBeUndefined();
+    });
   });
 });

@@ -9,6 +9,7 @@ import type { Session } from './session.entity.js';
 import { SessionsService, type ClientInfo } from './sessions.service.js';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+const unusable = () => new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
 
 /**
  * Opaque refresh tokens (256 bits), stored as SHA-256 and rotated on every use (RFC 9700 §4.14.2).
@@ -38,30 +39,44 @@ export class RefreshTokensService {
     return { session, refreshToken };
   }
 
-  /** Retires `token` and returns its session and successor; reuse after the grace window ends the session. */
+  /**
+   * Retires `token` and returns its session and successor. The request that retires it is its use,
+   * however long that takes; one that finds it retired by another request is a reuse, which ends
+   * the session, when it was presented the grace window or longer after that retirement.
+   */
   async rotate(token: string, client: ClientInfo): Promise<{ session: Session; refreshToken: string }> {
+    const presentedAt = Date.now();
     const row = await this.tokens.findOne({
       where: { tokenHash: sha256(token) },
       relations: { session: { user: true } },
     });
     if (!row?.session || !this.sessions.isRefreshable(row.session)) {
-      throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
+      throw unusable();
     }
     const successor = createHmac('sha256', this.successorKey).update(token).digest('base64url');
-    const retiredAt = row.retiredAt ?? new Date();
-    if (row.retiredAt === null) {
-      // Of concurrent rotations exactly one updates the row and stores the successor; one commit.
-      await this.tokens.manager.transaction(async (manager) => {
-        const { affected } = await manager.update(RefreshToken, { id: row.id, retiredAt: IsNull() }, { retiredAt });
-        if (!affected) return;
-        await manager.insert(RefreshToken, { sessionId: row.sessionId, tokenHash: sha256(successor), retiredAt: null });
-        await this.sessions.touch(row.sessionId, client, manager);
-      });
-    }
-    if (Date.now() - retiredAt.getTime() > this.config.refreshGraceSeconds * 1000) {
+    const retiredAt = row.retiredAt ?? (await this.retire(row, successor, client));
+    if (retiredAt && presentedAt - retiredAt.getTime() >= this.config.refreshGraceSeconds * 1000) {
       await this.sessions.revoke(row.sessionId);
       throw new OAuthError('invalid_grant', 'The refresh token was already used; the session has been ended.');
     }
     return { session: row.session, refreshToken: successor };
+  }
+
+  /**
+   * Retires the token and stores its successor, in one commit; null when this request did, else
+   * when the concurrent rotation that did retired it (exactly one updates the row).
+   */
+  private retire(row: RefreshToken, successor: string, client: ClientInfo): Promise<Date | null> {
+    return this.tokens.manager.transaction(async (manager) => {
+      const { affected } = await manager.update(RefreshToken, { id: row.id, retiredAt: IsNull() }, { retiredAt: new Date() });
+      if (!affected) {
+        const stored = await manager.findOneBy(RefreshToken, { id: row.id });
+        if (!stored?.retiredAt) throw unusable(); // gone with its session meanwhile
+        return stored.retiredAt;
+      }
+      await manager.insert(RefreshToken, { sessionId: row.sessionId, tokenHash: sha256(successor), retiredAt: null });
+      await this.sessions.touch(row.sessionId, client, manager);
+      return null;
+    });
   }
 }
