@@ -27,14 +27,12 @@ const DETAILS: Record<number, string> = {
   403: 'You may not do this.',
   405: 'This method is not allowed here.',
   406: 'This API answers in JSON only.',
+  408: 'The request did not arrive in time: send the headers and the body without pausing.',
   413: 'The request body is larger than this API accepts.',
   415: 'This content type is not accepted here: send JSON, or a form where the operation takes one.',
   429: 'Too many requests: slow down and try again later.',
   503: 'The service is not ready: its database is unreachable.',
 };
-
-// busboy's errors for a broken multipart body carry no status: they are the client's fault.
-const MULTIPART_ERRORS = /^(Multipart: |Unexpected end of|Malformed part header)/;
 
 // RFC 6750 §3: error_description is a quoted string without '"' or '\'.
 const quoted = (text: string) => `"${text.replace(/["\\]/g, "'")}"`;
@@ -49,6 +47,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request);
     if (problem.status >= 500) this.logger.error(exception);
+    // The rest of a late body may still be on its way: the connection is not reused.
+    if (problem.status === 408) reply.header('Connection', 'close');
 
     if (exception instanceof UnauthenticatedError) {
       reply.header(
@@ -105,6 +105,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof OAuthError) {
       return { status: 400, type: 'about:blank', detail: exception.description };
     }
+    // Fastify's handlerTimeout (REQUEST_TIMEOUT_SECONDS): the body never arrived whole, or the answer took that long.
+    if ((exception as { code?: unknown } | null)?.code === 'FST_ERR_HANDLER_TIMEOUT') {
+      return request.raw.complete
+        ? { status: 503, type: 'about:blank', detail: 'The answer took too long: try again later.' }
+        : { status: 408, type: 'about:blank', detail: DETAILS[408] };
+    }
     if (isDatabaseUnavailable(exception)) {
       return { status: 503, type: 'urn:recipe-api:problem:database-unavailable', detail: DETAILS[503] };
     }
@@ -115,9 +121,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ? exception.getStatus()
         : typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500
           ? fastifyStatus
-          : exception instanceof Error && MULTIPART_ERRORS.test(exception.message)
-            ? 400
-            : 500;
+          : 500;
     const detail =
       status === 404
         ? `No route matches ${request.method} ${request.url.split('?')[0]}.`

@@ -1,9 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
 import { ValidationError } from './errors/domain.error.js';
 
-// No DTO nests this deep; a deeper body would only exhaust the stack of the checks below.
-const MAX_DEPTH = 32;
-
 function flatten(errors: ClassValidatorError[], parent = ''): { field: string; message: string }[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
@@ -12,24 +9,9 @@ function flatten(errors: ClassValidatorError[], parent = ''): { field: string; m
   });
 }
 
-/** The first value that PostgreSQL could not store or that nests too deep, as a field error. */
-function findUnacceptable(value: unknown, path: string, depth = 0): { field: string; message: string } | undefined {
-  if (typeof value === 'string') {
-    return value.includes('\u0000') ? { field: path, message: 'must not contain NUL characters' } : undefined;
-  }
-  if (value && typeof value === 'object') {
-    if (depth >= MAX_DEPTH) return { field: path, message: `must not nest deeper than ${MAX_DEPTH} levels` };
-    for (const [key, child] of Object.entries(value)) {
-      const found = findUnacceptable(child, path ? `${path}.${key}` : key, depth + 1);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
 /**
- * Whitelists and transforms DTOs, answers the contract's `errors: [{field, message}]`, and
- * refuses NUL characters anywhere (PostgreSQL cannot store them; nobody types them).
+ * Whitelists and transforms DTOs and answers the contract's `errors: [{field, message}]`. What
+ * it receives was screened first (input-screening.ts: depth, NUL, lone surrogates).
  */
 @Injectable()
 export class AppValidationPipe extends ValidationPipe {
@@ -40,14 +22,6 @@ export class AppValidationPipe extends ValidationPipe {
       forbidUnknownValues: true,
       exceptionFactory: (errors) => new ValidationError(flatten(errors)),
     });
-  }
-
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
-      const problem = findUnacceptable(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
-      if (problem) throw new ValidationError([{ ...problem, field: problem.field || metadata.type }]);
-    }
-    return super.transform(value, metadata);
   }
 
   // Path ids stay strings for ParseIdPipe: Number('1e3') would make /recipes/1e3 mean /recipes/1000.

@@ -14,6 +14,7 @@ export const appConfig = registerAs('app', () => {
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     bodyLimit: env.BODY_LIMIT_BYTES,
+    requestTimeoutSeconds: env.REQUEST_TIMEOUT_SECONDS,
     corsOrigins: env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [],
     trustProxy: env.TRUST_PROXY,
     firstSuperuser: env.FIRST_SUPERUSER

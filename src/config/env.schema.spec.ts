@@ -117,6 +117,14 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ JWT_ALGORITHM: 'none' })).toThrow(/JWT_ALGORITHM/);
   });
 
+  it('should take a REQUEST_TIMEOUT_SECONDS of 1 to 600, 30 by default', () => {
+    expect(validateEnv({})).toMatchObject({ REQUEST_TIMEOUT_SECONDS: 30 });
+    expect(validateEnv({ REQUEST_TIMEOUT_SECONDS: '5' })).toMatchObject({ REQUEST_TIMEOUT_SECONDS: 5 });
+    for (const value of ['0', '601', 'never']) {
+      expect(() => validateEnv({ REQUEST_TIMEOUT_SECONDS: value })).toThrow(/REQUEST_TIMEOUT_SECONDS/);
+    }
+  });
+
   it('should take a redis:// or rediss:// REDIS_URL, unset by default, and a REDIS_KEY_PREFIX', () => {
     expect(validateEnv({})).toMatchObject({ REDIS_URL: undefined, REDIS_KEY_PREFIX: 'recipe-api:' });
     for (const url of ['redis://127.0.0.1:6379', 'redis://:pw@cache:6379/2', 'rediss://cache.example.com:6380']) {

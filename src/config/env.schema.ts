@@ -100,6 +100,12 @@ export class Env {
   @Max(1024 * 1024)
   BODY_LIMIT_BYTES = 100 * 1024;
 
+  /** For the headers to arrive, then for the body and the answer: late, 408 (body) or 503 (answer). */
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  REQUEST_TIMEOUT_SECONDS = 30;
+
   // OWASP's argon2id floor: 19 MiB, 2 iterations, 1 lane. Only stronger settings are accepted.
   @IsInt()
   @Min(19456)
@@ -232,6 +238,7 @@ const numeric = new Set([
   'ACCESS_TOKEN_EXPIRE_MINUTES',
   'REFRESH_TOKEN_EXPIRE_DAYS',
   'BODY_LIMIT_BYTES',
+  'REQUEST_TIMEOUT_SECONDS',
   'ARGON2_MEMORY_COST',
   'ARGON2_TIME_COST',
   'ARGON2_PARALLELISM',
