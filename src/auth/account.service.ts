@@ -2,13 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { authConfig, mailConfig, type AuthConfig, type MailConfig } from '../config/configuration.js';
 import { MailService } from '../mail/mail.service.js';
+import { PasswordAttemptsService } from '../users/password-attempts.service.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { emailVerificationMail, frontendLink, passwordResetMail } from './account-mails.js';
 import type { AcceptedDto } from './dto/account.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
 import { InvalidOneTimeTokenError, OneTimeTokensService } from './one-time-tokens.service.js';
-import { LoginAttemptsService } from './login-attempts.service.js';
 import { SessionsService } from './sessions.service.js';
 
 export const RESET_REQUESTED = 'If the address has an account, a reset link is on its way.';
@@ -25,7 +25,7 @@ export class AccountService {
     private readonly mail: MailService,
     private readonly dataSource: DataSource,
     @Inject(mailConfig.KEY) private readonly config: MailConfig,
-    private readonly attempts: LoginAttemptsService,
+    private readonly attempts: PasswordAttemptsService,
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
   ) {}
 

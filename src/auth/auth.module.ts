@@ -8,7 +8,6 @@ import { AccountService } from './account.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwksController } from './jwks.controller.js';
-import { LoginAttemptsService } from './login-attempts.service.js';
 import { RefreshCookie } from './refresh-cookie.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
@@ -30,6 +29,6 @@ import { TokensService } from './tokens.service.js';
     TypeOrmModule.forFeature([RefreshToken]),
   ],
   controllers: [AuthController, SessionsController, AccountController, JwksController],
-  providers: [AuthService, TokensService, RefreshTokensService, RefreshCookie, LocalStrategy, JwtStrategy, AccountService, OneTimeTokensService, LoginAttemptsService],
+  providers: [AuthService, TokensService, RefreshTokensService, RefreshCookie, LocalStrategy, JwtStrategy, AccountService, OneTimeTokensService],
 })
 export class AuthModule {}

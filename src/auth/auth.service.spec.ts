@@ -4,10 +4,11 @@ import { DataSource } from 'typeorm';
 import { runSql } from '../../test/helpers/database.js';
 import { createServiceModule } from '../../test/helpers/module.js';
 import { OAuthError } from '../common/errors/domain.error.js';
+import { CredentialsService } from '../users/credentials.service.js';
+import { passwordAttemptsProviders } from '../users/password-attempts.service.js';
 import { PasswordService } from '../users/password.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
-import { loginAttemptsProviders } from './login-attempts.service.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
@@ -19,7 +20,7 @@ describe('AuthService', () => {
 
   beforeAll(async () => {
     module = await createServiceModule(
-      [AuthService, UsersService, PasswordService, SessionsService, TokensService, RefreshTokensService, ...loginAttemptsProviders],
+      [AuthService, UsersService, PasswordService, SessionsService, TokensService, RefreshTokensService, CredentialsService, ...passwordAttemptsProviders],
     );
     auth = module.get(AuthService);
     users = module.get(UsersService);

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OAuthError } from '../common/errors/domain.error.js';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
 import { SCOPES, type Scope } from '../common/decorators/scopes.decorator.js';
+import { CredentialsService } from '../users/credentials.service.js';
 import { PasswordService } from '../users/password.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { TokenDto } from './dto/token.dto.js';
-import { LoginAttemptsService } from './login-attempts.service.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import { SessionsService, type ClientInfo } from './sessions.service.js';
 import { allowedScopes, TokensService } from './tokens.service.js';
@@ -22,22 +22,17 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly tokens: TokensService,
     private readonly refreshTokens: RefreshTokensService,
-    private readonly loginAttempts: LoginAttemptsService,
+    private readonly credentials: CredentialsService,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
   /**
-   * One answer and one argon2 verify whatever went wrong (unknown email, wrong password,
-   * inactive account), so neither the body nor the timing tells accounts apart.
+   * One answer whatever went wrong (unknown email, wrong password, inactive account); the
+   * check itself, its timing and the per-account limit are CredentialsService.verify's.
    */
   async checkCredentials(email: string, password: string): Promise<User> {
-    await this.loginAttempts.begin(email); // a locked account answers 429 before any hashing
-    const user = await this.users.findByEmail(email);
-    const valid = user
-      ? await this.passwords.verify(user.hashedPassword, password)
-      : await this.passwords.verifyNothing(password);
-    if (!user || !valid || !user.isActive) throw new OAuthError('invalid_grant', BAD_CREDENTIALS);
-    await this.loginAttempts.succeeded(email);
+    const user = await this.credentials.verify(email, password);
+    if (!user) throw new OAuthError('invalid_grant', BAD_CREDENTIALS);
     if (this.config.requireVerifiedEmail && !user.emailVerified) throw new OAuthError('invalid_grant', UNVERIFIED_EMAIL);
     if (this.passwords.needsRehash(user.hashedPassword)) await this.users.setPassword(user, password);
     return user;

@@ -5,6 +5,8 @@ import { CurrentUser, type Principal } from '../common/decorators/current-user.d
 import { ApiAuthenticated, Scopes } from '../common/decorators/scopes.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import type { Page } from '../common/pagination.js';
+import { RateLimited } from '../common/throttling/rate-limited.decorator.js';
+import { CredentialsService } from './credentials.service.js';
 import { ListUsersQueryDto, UserPageDto } from './dto/list-users.dto.js';
 import { ChangePasswordDto, DeleteAccountDto } from './dto/password.dto.js';
 import { AdminUpdateUserDto, UpdateProfileDto } from './dto/update-user.dto.js';
@@ -14,7 +16,10 @@ import { UsersService } from './users.service.js';
 @ApiTags('users')
 @Controller('users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly credentials: CredentialsService,
+  ) {}
 
   /** The signed-in user. */
   @Get('me')
@@ -32,21 +37,23 @@ export class UsersController {
   }
 
   /** Change your password; every other session of yours ends. */
+  @RateLimited({ checksPassword: true })
   @Post('me/password')
   @HttpCode(204)
   @Scopes('profile')
   @ApiErrors(400)
   changePassword(@CurrentUser() p: Principal, @Body() dto: ChangePasswordDto): Promise<void> {
-    return this.users.changePassword(p.user, p.sessionId, dto.current_password, dto.new_password);
+    return this.credentials.changePassword(p.user, p.sessionId, dto.current_password, dto.new_password);
   }
 
   /** Delete your account, with its sessions and recipes. */
+  @RateLimited({ checksPassword: true })
   @Delete('me')
   @HttpCode(204)
   @Scopes('profile')
   @ApiErrors(400)
   deleteMe(@CurrentUser() { user }: Principal, @Body() dto: DeleteAccountDto): Promise<void> {
-    return this.users.deleteOwnAccount(user, dto.password);
+    return this.credentials.deleteOwnAccount(user, dto.password);
   }
 
   /** List users (superusers). */

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionsModule } from '../auth/sessions.module.js';
-import { PasswordService } from './password.service.js';
+import { CredentialsService } from './credentials.service.js';
 import { FirstSuperuser } from './first-superuser.js';
+import { PasswordAttemptsService } from './password-attempts.service.js';
+import { PasswordService } from './password.service.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
@@ -10,7 +12,14 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([User]), SessionsModule],
   controllers: [UsersController],
-  providers: [UsersService, PasswordService, FirstSuperuser],
-  exports: [UsersService, PasswordService],
+  // PasswordAttemptsService counts in ThrottlingModule's AttemptStore (global: memory or Redis).
+  providers: [
+    UsersService,
+    PasswordService,
+    PasswordAttemptsService,
+    CredentialsService,
+    FirstSuperuser,
+  ],
+  exports: [UsersService, PasswordService, PasswordAttemptsService, CredentialsService],
 })
 export class UsersModule {}

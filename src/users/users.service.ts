@@ -4,7 +4,7 @@ import { MoreThan, Repository } from 'typeorm';
 import { isConstraintViolation } from '../common/errors/database-errors.js';
 import { retireOneTimeTokens } from '../auth/one-time-tokens.service.js';
 import { SessionsService } from '../auth/sessions.service.js';
-import { DomainError, NotFoundError, ValidationError } from '../common/errors/domain.error.js';
+import { DomainError, NotFoundError } from '../common/errors/domain.error.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import type { AdminUpdateUserDto, UpdateProfileDto } from './dto/update-user.dto.js';
 import type { ListUsersQueryDto } from './dto/list-users.dto.js';
@@ -103,30 +103,18 @@ export class UsersService {
   }
 
   /**
-   * Changes the password, ends every session but the caller's, and voids any reset link still
+   * Sets a new password, ends every session but `keepSessionId`, and voids any reset link still
    * out (it would undo the change: whoever reads the mail could set a password of their own).
+   * Callers confirm the current password first (CredentialsService).
    */
-  async changePassword(user: User, sessionId: string, current: string, next: string): Promise<void> {
-    await this.confirmPassword(user, current, 'current_password');
+  async changePassword(user: User, keepSessionId: string, next: string): Promise<void> {
     await this.setPassword(user, next);
-    await this.sessions.revokeAll(user.id, sessionId);
+    await this.sessions.revokeAll(user.id, keepSessionId);
     await retireOneTimeTokens(this.users.manager, user.id, 'password_reset');
-  }
-
-  /** Deletes the account; its sessions and recipes go with it (ON DELETE CASCADE). */
-  async deleteOwnAccount(user: User, password: string): Promise<void> {
-    await this.confirmPassword(user, password, 'password');
-    await this.remove(user.id);
   }
 
   async remove(id: number): Promise<void> {
     const { affected } = await this.users.delete({ id });
     if (!affected) throw new NotFoundError('User');
-  }
-
-  private async confirmPassword(user: User, password: string, field: string): Promise<void> {
-    if (!(await this.passwords.verify(user.hashedPassword, password))) {
-      throw new ValidationError([{ field, message: 'the password is not correct' }]);
-    }
   }
 }

@@ -13,33 +13,32 @@ const HEADERS = {
 };
 
 const DESCRIPTION = 'Too many requests from this client address: wait Retry-After seconds';
-const LOGIN_DESCRIPTION = `${DESCRIPTION}. Also after LOGIN_MAX_FAILURES failed logins for the account, from any address`;
+const PASSWORD_DESCRIPTION = `${DESCRIPTION}. Also after LOGIN_MAX_FAILURES wrong passwords for the account within LOGIN_FAILURE_WINDOW_MINUTES, from any address (login, password change and account deletion count together)`;
 
 // RFC 6749 §5.2: the token endpoints answer errors in OAuth's shape (see the problem-details filter).
 const TOKEN_ENDPOINTS = new Set(['login', 'refresh']);
 
-const tooManyRequests = (path: unknown) =>
+const tooManyRequests = (path: unknown, checksPassword: boolean) =>
   TOKEN_ENDPOINTS.has(String(path))
     ? ApiResponse({
         status: 429,
-        description: path === 'login' ? LOGIN_DESCRIPTION : DESCRIPTION,
+        description: checksPassword ? PASSWORD_DESCRIPTION : DESCRIPTION,
         headers: HEADERS,
         content: {
           'application/json': {
             schema: { $ref: '#/components/schemas/OAuthErrorDto' },
             example: {
               error: 'invalid_request',
-              error_description:
-                path === 'login'
-                  ? 'Too many failed logins for this account: try again later.'
-                  : 'Too many requests from your address: slow down and try again later.',
+              error_description: checksPassword
+                ? 'Too many failed logins for this account: try again later.'
+                : 'Too many requests from your address: slow down and try again later.',
             },
           },
         },
       })
     : ApiResponse({
         status: 429,
-        description: DESCRIPTION,
+        description: checksPassword ? PASSWORD_DESCRIPTION : DESCRIPTION,
         headers: HEADERS,
         content: {
           'application/problem+json': {
@@ -55,25 +54,29 @@ const tooManyRequests = (path: unknown) =>
       });
 
 /**
- * Puts every route of a controller under the per-IP limit (RateLimitGuard) and documents its
- * 429 on each operation the guard limits (all but GET), so Swagger matches what is enforced.
+ * Puts routes under the per-IP limit (RateLimitGuard) and documents their 429, so Swagger
+ * matches what is enforced. On a controller: every route, documented on each the guard limits
+ * (all but GET). On one route (placed above its @Post/@Delete): that route; `checksPassword`
+ * documents the per-account limit of wrong passwords too (`login` gets it on a controller).
  */
-export function RateLimited(): ClassDecorator {
-  return (target) => {
-    UseGuards(RateLimitGuard)(target);
-    const prototype = target.prototype as Record<string, unknown>;
+export function RateLimited({ checksPassword = false } = {}): ClassDecorator & MethodDecorator {
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (key !== undefined && descriptor) {
+      UseGuards(RateLimitGuard)(target, key, descriptor);
+      const path: unknown = Reflect.getMetadata(PATH_METADATA, descriptor.value as object);
+      tooManyRequests(path, checksPassword)(target, key, descriptor);
+      return;
+    }
+    const controller = target as abstract new (...args: never[]) => unknown;
+    UseGuards(RateLimitGuard)(controller);
+    const prototype = controller.prototype as Record<string, unknown>;
     for (const name of Object.getOwnPropertyNames(prototype)) {
-      const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
-      if (typeof descriptor.value !== 'function') continue;
-      const method = Reflect.getMetadata(METHOD_METADATA, descriptor.value) as
-        RequestMethod | undefined;
-      if (method === undefined || method === RequestMethod.GET || method === RequestMethod.HEAD)
-        continue;
-      tooManyRequests(Reflect.getMetadata(PATH_METADATA, descriptor.value))(
-        prototype,
-        name,
-        descriptor,
-      );
+      const method = Object.getOwnPropertyDescriptor(prototype, name)!;
+      if (typeof method.value !== 'function') continue;
+      const verb = Reflect.getMetadata(METHOD_METADATA, method.value) as RequestMethod | undefined;
+      if (verb === undefined || verb === RequestMethod.GET || verb === RequestMethod.HEAD) continue;
+      const path: unknown = Reflect.getMetadata(PATH_METADATA, method.value);
+      tooManyRequests(path, checksPassword || path === 'login')(prototype, name, method);
     }
   };
 }

@@ -5,32 +5,32 @@ import { rateLimitConfig, type RateLimitConfig } from '../config/configuration.j
 
 export type AccountMail = 'password-reset' | 'email-verification';
 
+export const LOGINS_LOCKED = 'Too many failed logins for this account: try again later.';
+
 /**
- * Per-account limits, whatever the source IP: failed logins, and mails sent to one account.
- * Keyed by the lower-cased email whether or not an account has it, so a 429 reveals nothing.
- * Not switched off by RATE_LIMIT_ENABLED: this one is a security property, not load shaping.
+ * Per-account limits, whatever the source IP: wrong passwords (one count for every route that
+ * checks one), and mails sent to one account. Keyed by the lower-cased email whether or not an
+ * account has it, so a 429 reveals nothing. Not switched off by RATE_LIMIT_ENABLED: this one is
+ * a security property, not load shaping.
  */
 @Injectable()
-export class LoginAttemptsService {
+export class PasswordAttemptsService {
   constructor(
     private readonly store: AttemptStore,
     @Inject(rateLimitConfig.KEY) private readonly config: RateLimitConfig,
   ) {}
 
   /**
-   * Call before any password hashing. Counts this attempt as a failure until `succeeded` clears
-   * it (so parallel guesses cannot slip past the limit); refuses with 429 once
-   * LOGIN_MAX_FAILURES fall within LOGIN_FAILURE_WINDOW_MINUTES.
+   * Call before any password hashing. Counts this attempt as a failure until `clear` lifts it
+   * (so parallel guesses cannot slip past the limit); refuses with 429 once LOGIN_MAX_FAILURES
+   * fall within LOGIN_FAILURE_WINDOW_MINUTES.
    */
-  async begin(email: string): Promise<void> {
-    await this.take(
-      `login:${email.toLowerCase()}`,
-      'Too many failed logins for this account: try again later.',
-    );
+  async begin(email: string, locked = LOGINS_LOCKED): Promise<void> {
+    await this.take(`login:${email.toLowerCase()}`, locked);
   }
 
-  /** A correct password: the count starts again. */
-  succeeded(email: string): Promise<void> {
+  /** A correct password, or a new one set through the mailbox: the count starts again. */
+  clear(email: string): Promise<void> {
     return this.store.clear(`login:${email.toLowerCase()}`);
   }
 
@@ -56,7 +56,7 @@ export class LoginAttemptsService {
 }
 
 /** For unit-test modules without ThrottlingModule: the service on its own in-memory store. */
-export const loginAttemptsProviders = [
-  LoginAttemptsService,
+export const passwordAttemptsProviders = [
+  PasswordAttemptsService,
   { provide: AttemptStore, useFactory: () => new MemoryAttemptStore() },
 ];

@@ -1,12 +1,12 @@
 import { TooManyRequestsError } from '../common/errors/domain.error.js';
 import { MemoryAttemptStore } from '../common/throttling/attempt-store.js';
 import type { RateLimitConfig } from '../config/configuration.js';
-import { LoginAttemptsService } from './login-attempts.service.js';
+import { PasswordAttemptsService } from './password-attempts.service.js';
 
 const WINDOW_MS = 15 * 60_000;
 
-describe('LoginAttemptsService', () => {
-  let attempts: LoginAttemptsService;
+describe('PasswordAttemptsService', () => {
+  let attempts: PasswordAttemptsService;
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -19,7 +19,7 @@ describe('LoginAttemptsService', () => {
       redisUrl: undefined,
       redisKeyPrefix: 'recipe-api:',
     };
-    attempts = new LoginAttemptsService(new MemoryAttemptStore(), config);
+    attempts = new PasswordAttemptsService(new MemoryAttemptStore(), config);
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -50,10 +50,10 @@ describe('LoginAttemptsService', () => {
     await expect(attempts.begin('other@example.com')).resolves.toBeUndefined();
   });
 
-  it('should start the count again after a successful login', async () => {
+  it('should start the count again once cleared (a correct password, a reset)', async () => {
     await fail('cook@example.com', 2);
     await attempts.begin('cook@example.com');
-    await attempts.succeeded('cook@example.com');
+    await attempts.clear('cook@example.com');
     await fail('cook@example.com', 3);
     await expect(attempts.begin('cook@example.com')).rejects.toBeInstanceOf(TooManyRequestsError);
   });
