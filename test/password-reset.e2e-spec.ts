@@ -257,6 +257,20 @@ describe('password reset (e2e, real SMTP server)', () => {
       expect((await reset(token)).statusCode).toBe(204);
     });
 
+    it('should lift a lockout that wrong passwords from anywhere put on the account', async () => {
+      const user = await createUser(t);
+      for (let i = 0; i < 10; i++) await login(t, user.email, 'not the right password');
+      const locked = await login(t, user.email, PASSWORD);
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json()).toMatchObject({ error: 'invalid_request' });
+
+      expect((await reset(await mailedToken(user))).statusCode).toBe(204);
+
+      const response = await login(t, user.email, NEW_PASSWORD);
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ token_type: 'bearer' });
+    });
+
     it('should not reset the password of an account deactivated after the mail went out', async () => {
       const user = await createUser(t);
       const token = await mailedToken(user);

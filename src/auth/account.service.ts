@@ -62,8 +62,10 @@ export class AccountService {
   }
 
   /**
-   * Spends the token, sets the password and ends every session. Following the mailed link
-   * proves the address too, so it counts as verified.
+   * Spends the token, sets the password, ends every session and lifts the account's
+   * failed-password lockout: the owner proved the mailbox, so a lockout someone else caused
+   * lasts no longer than a reset. Following the link proves the address too: it counts as
+   * verified.
    */
   async resetPassword(token: string, newPassword: string): Promise<void> {
     const user = await this.users.get(await this.tokens.consume(token, 'password_reset'));
@@ -71,6 +73,7 @@ export class AccountService {
     await this.users.setPassword(user, newPassword);
     await this.markVerified(user.id);
     await this.sessions.revokeAll(user.id);
+    await this.attempts.clear(user.email);
   }
 
   async requestEmailVerification(user: User): Promise<AcceptedDto> {
