@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { LightMyRequestResponse } from 'fastify';
+import { AccountService } from '../src/auth/account.service.js';
 import { MailService } from '../src/mail/mail.service.js';
+import { UsersService } from '../src/users/users.service.js';
 import type { TestApp } from './helpers/app.js';
 import { minutesAgo } from './helpers/database.js';
 import { expectProblemJson } from './helpers/expect.js';
@@ -25,6 +27,8 @@ const ACCEPTED = { detail: 'If the address has an account, a reset link is on it
 const BASE64URL_256_BITS = /^[A-Za-z0-9_-]{43}$/;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** The lookup, token and mail of a reset request happen after its answer: wait for them. */
+const backgroundDone = (t: TestApp) => t.app.get(AccountService).settled();
 /** SQLite datetime text (UTC) as a Date. */
 const utc = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
 
@@ -77,6 +81,7 @@ describe('password reset (e2e, real SMTP server)', () => {
         await forgot(unknown),
         await forgot(inactive.email),
       ];
+      await backgroundDone(t);
 
       for (const response of responses) {
         expect(response.statusCode).toBe(202);
@@ -113,7 +118,30 @@ describe('password reset (e2e, real SMTP server)', () => {
       expect(response.json()).toMatchObject({
         errors: [expect.objectContaining({ field: 'email' })],
       });
+      await backgroundDone(t);
       expect(send).not.toHaveBeenCalled();
+    });
+
+    it('should answer 202 before looking the address up, and log a lookup that fails afterwards', async () => {
+      const user = await createUser(t);
+      const findByEmail = vi
+        .spyOn(t.app.get(UsersService), 'findByEmail')
+        .mockRejectedValueOnce(new Error('connection terminated'));
+      const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      const send = vi.spyOn(t.app.get(MailService), 'send');
+
+      const response = await forgot(user.email);
+
+      expect(response.statusCode).toBe(202);
+      expect(response.json()).toEqual(ACCEPTED);
+      await backgroundDone(t);
+      expect(findByEmail).toHaveBeenCalledTimes(1);
+      expect(logged).toHaveBeenCalledWith(
+        'A password reset request failed: connection terminated',
+      );
+      expect(JSON.stringify(logged.mock.calls)).not.toContain(user.email);
+      expect(send).not.toHaveBeenCalled();
+      await expect(tokenRows(user.id)).resolves.toEqual([]);
     });
 
     it('should store the token only as its SHA-256, valid for 30 minutes', async () => {
@@ -306,6 +334,7 @@ describe('password reset with the mail server down (e2e)', () => {
     });
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual(ACCEPTED);
+    await backgroundDone(t);
 
     expect(deliver).toHaveBeenCalledTimes(1);
     await expect(deliver.mock.results[0]!.value).resolves.toBeUndefined();

@@ -1,4 +1,5 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { AccountService } from '../src/auth/account.service.js';
 import { PasswordService } from '../src/users/password.service.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { expectOAuthError } from './helpers/expect.js';
@@ -197,6 +198,7 @@ describe('rate limits (e2e)', () => {
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
         expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
       }
+      await t.app.get(AccountService).settled(); // the tokens are made after the answers
       const tokens = await t.sql('SELECT COUNT(*) AS n FROM one_time_tokens WHERE user_id = ?', [user.id]);
       expect(tokens[0].n).toBe(2);
     });

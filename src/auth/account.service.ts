@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { authConfig, mailConfig, type AuthConfig, type MailConfig } from '../config/configuration.js';
 import { MailService } from '../mail/mail.service.js';
@@ -17,7 +17,10 @@ export const ALREADY_VERIFIED = 'Your email address is already verified; no mail
 
 /** Password reset and email verification through mailed single-use links. */
 @Injectable()
-export class AccountService {
+export class AccountService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(AccountService.name);
+  private readonly background = new Set<Promise<void>>();
+
   constructor(
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
@@ -42,22 +45,13 @@ export class AccountService {
   }
 
   /**
-   * One answer, and the same queries, whether or not the address has an (active) account; the
-   * mail goes out in the background, so neither the body nor the timing tells accounts apart.
+   * Counts the mail (the same for every address) and answers at once: the account lookup, the
+   * token and the mail happen after the answer, so neither the body nor its timing tells
+   * whether the address has an (active) account.
    */
   async requestPasswordReset(email: string): Promise<AcceptedDto> {
     await this.attempts.countMail('password-reset', email);
-    const user = await this.users.findByEmail(email);
-    const account = user?.isActive ? user : null;
-    const token = await this.tokens.issue(account?.id ?? null, 'password_reset');
-    if (account) {
-      this.mail.send(
-        passwordResetMail(
-          account.email,
-          frontendLink(this.config.frontendUrl, 'reset-password', token),
-        ),
-      );
-    }
+    this.afterAnswer('A password reset request', () => this.mailResetLink(email));
     return { detail: RESET_REQUESTED };
   }
 
@@ -95,6 +89,38 @@ export class AccountService {
       const userId = await this.tokens.consume(token, 'email_verification', manager);
       await manager.update(User, { id: userId }, { emailVerified: true });
     });
+  }
+
+  /** Background work started by answers still running finishes before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.settled();
+  }
+
+  /** Resolves once the background work started so far is done. */
+  async settled(): Promise<void> {
+    await Promise.all(this.background);
+  }
+
+  private async mailResetLink(email: string): Promise<void> {
+    const user = await this.users.findByEmail(email);
+    const account = user?.isActive ? user : null;
+    const token = await this.tokens.issue(account?.id ?? null, 'password_reset');
+    if (account) {
+      const link = frontendLink(this.config.frontendUrl, 'reset-password', token);
+      this.mail.send(passwordResetMail(account.email, link));
+    }
+  }
+
+  /** Runs `task` once the current answer is out (setImmediate); failures are logged, never thrown. */
+  private afterAnswer(what: string, task: () => Promise<void>): void {
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(task)
+      .catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger.error(`${what} failed: ${reason}`);
+      })
+      .finally(() => this.background.delete(run));
+    this.background.add(run);
   }
 
   private async markVerified(userId: number): Promise<void> {
