@@ -299,6 +299,22 @@ describe('password reset (e2e, real SMTP server)', () => {
       expect(response.json()).toMatchObject({ token_type: 'bearer' });
     });
 
+    it("should refuse a new password holding the account's email or name, without spending the token", async () => {
+      const user = await createUser(t); // named Test Cook
+      const token = await mailedToken(user);
+      const localPart = user.email.split('@')[0]!;
+
+      for (const weak of [user.email, `${localPart.toUpperCase()} in the kitchen`, 'my cookbook collection']) {
+        expectProblemJson(await reset(token, weak), 400, {
+          type: 'urn:recipe-api:problem:validation-failed',
+          errors: [{ field: 'new_password', message: expect.stringMatching(/email address or name/) }],
+        });
+      }
+      await expect(tokenRows(user.id)).resolves.toEqual([expect.objectContaining({ used_at: null })]);
+      expect((await reset(token)).statusCode).toBe(204);
+      expect((await login(t, user.email, NEW_PASSWORD)).statusCode).toBe(200);
+    });
+
     it('should not reset the password of an account deactivated after the mail went out', async () => {
       const user = await createUser(t);
       const token = await mailedToken(user);

@@ -368,6 +368,28 @@ describe('users', () => {
       },
     );
 
+    it.each([
+      ['the email address', (user: TestUser) => user.email],
+      ['the local part in other letters', (user: TestUser) => `my ${user.email.split('@')[0]!.toUpperCase()} pass`],
+      ['the first name', () => 'testing kitchen passphrase'],
+      ['the surname', () => 'a cookbook full of recipes'],
+    ])(
+      'should answer 400 for a new_password holding %s and keep the password',
+      async (_what, newPassword) => {
+        const user = await createUser(t); // named Test Cook
+        const before = await userRow(t, user.id);
+
+        const response = await changePassword(user, {
+          current_password: PASSWORD,
+          new_password: newPassword(user),
+        });
+
+        expectFieldError(response, 'new_password', /contains your email address or name/);
+        expect((await userRow(t, user.id))?.hashed_password).toBe(before?.hashed_password);
+        expect((await login(t, user.email, PASSWORD)).statusCode).toBe(200);
+      },
+    );
+
     it('should answer 400 when current_password is missing', async () => {
       const user = await createUser(t);
 
@@ -982,6 +1004,8 @@ describe('FIRST_SUPERUSER', () => {
     ['a common', 'password123'],
     ['a common (other letter case)', 'Password123'],
     ['a too long', 'x'.repeat(129)],
+    ['the address as the', 'Head.Chef@Example.com'],
+    ["the address's local part in the", 'the head.chef kitchen'],
   ])(
     'should refuse to start with %s FIRST_SUPERUSER_PASSWORD, naming the variable',
     async (_what, password) => {

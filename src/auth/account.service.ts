@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { DataSource } from 'typeorm';
 import { authConfig, mailConfig, type AuthConfig, type MailConfig } from '../config/configuration.js';
 import { MailService } from '../mail/mail.service.js';
+import { assertNoContextWords } from '../users/dto/password.validator.js';
 import { PasswordAttemptsService } from '../users/password-attempts.service.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -59,11 +60,17 @@ export class AccountService implements BeforeApplicationShutdown {
    * Spends the token, sets the password, ends every session and lifts the account's
    * failed-password lockout: the owner proved the mailbox, so a lockout someone else caused
    * lasts no longer than a reset. Following the link proves the address too: it counts as
-   * verified.
+   * verified. A password holding the account's email or names leaves the token unspent.
    */
   async resetPassword(token: string, newPassword: string): Promise<void> {
-    const user = await this.users.get(await this.tokens.consume(token, 'password_reset'));
-    if (!user.isActive) throw new InvalidOneTimeTokenError();
+    const user = await this.dataSource.transaction(async (manager) => {
+      const userId = await this.tokens.consume(token, 'password_reset', manager);
+      const found = await manager.findOneBy(User, { id: userId });
+      // A refused password rolls the spend back: the link still works for a better one.
+      if (found?.isActive) assertNoContextWords(newPassword, found, 'new_password');
+      return found;
+    });
+    if (!user?.isActive) throw new InvalidOneTimeTokenError();
     await this.users.setPassword(user, newPassword);
     await this.markVerified(user.id);
     await this.sessions.revokeAll(user.id);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ValidationError } from '../common/errors/domain.error.js';
+import { assertNoContextWords } from './dto/password.validator.js';
 import { PasswordAttemptsService } from './password-attempts.service.js';
 import { PasswordService } from './password.service.js';
 import type { User } from './user.entity.js';
@@ -44,6 +45,7 @@ export class CredentialsService {
     current: string,
     next: string,
   ): Promise<void> {
+    assertNoContextWords(next, user, 'new_password');
     await this.confirm(user, current, 'current_password');
     await this.users.changePassword(user, sessionId, next);
   }

@@ -5,7 +5,8 @@ import { EmailTakenError, UsersService } from './users.service.js';
 
 /**
  * Creates FIRST_SUPERUSER at start when it does not exist yet; never changes an existing one.
- * A password the API would refuse at signup stops the start instead of making a weak superuser.
+ * A password the API would refuse at signup (the address in it included) stops the start instead
+ * of making a weak superuser.
  */
 @Injectable()
 export class FirstSuperuser implements OnApplicationBootstrap {
@@ -19,7 +20,7 @@ export class FirstSuperuser implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const first = this.config.firstSuperuser;
     if (!first) return;
-    const problem = passwordPolicyProblem(first.password);
+    const problem = passwordPolicyProblem(first.password, { email: first.email });
     if (problem) throw new Error(`Invalid configuration:\n  FIRST_SUPERUSER_PASSWORD: ${problem}`);
     if (await this.users.findByEmail(first.email)) return;
     try {

@@ -1,5 +1,5 @@
 import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsAcceptablePassword } from '../../users/dto/password.validator.js';
+import { HasNoContextWords, IsAcceptablePassword } from '../../users/dto/password.validator.js';
 
 export class SignupDto {
   /** Case-insensitive: stored lower-cased. @example cook@example.com */
@@ -7,7 +7,8 @@ export class SignupDto {
   @MaxLength(320)
   email: string;
 
-  /** 8–128 characters, used exactly as typed, not a common password. @example "correct horse battery staple" */
+  /** 8–128 characters, used exactly as typed, not a common password, not containing the email or names. @example "correct horse battery staple" */
+  @HasNoContextWords()
   @IsAcceptablePassword()
   password: string;
 

@@ -7,7 +7,7 @@ export class ChangePasswordDto {
   @IsString()
   current_password: string;
 
-  /** 8–128 characters, not a common password. */
+  /** 8–128 characters, not a common password, not containing your email address or names. */
   @IsAcceptablePassword()
   new_password: string;
 }
