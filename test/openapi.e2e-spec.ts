@@ -1,91 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { RequestMethod } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
-import { PluginMetadataGenerator } from '@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js';
-import { ApiResponse, DECORATORS, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { ReadonlyVisitor } from '@nestjs/swagger/plugin';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import ts from 'typescript';
-import { createOpenApiDocument } from '../src/swagger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
-
-type Exports = Record<string, any>;
-type MethodMetadata = {
-  summary?: string;
-  deprecated?: boolean;
-  tags?: string[];
-  status?: number;
-  [key: string]: unknown;
-};
-interface PluginMetadata {
-  '@nestjs/swagger': {
-    models?: [Promise<Exports>, Record<string, unknown>][];
-    controllers?: [Promise<Exports>, Record<string, Record<string, MethodMetadata>>][];
-  };
-}
-
-/**
- * The @nestjs/swagger CLI plugin only runs inside `nest build`, not under Vitest. Run its
- * read-only visitor over src/ with nest-cli.json's options, print the metadata into a temp dir
- * and load it, so the document built here matches the one `node dist/main.js` serves.
- */
-async function loadSwaggerPluginMetadata(program: ts.Program, outputDir: string): Promise<void> {
-  const src = resolve('src');
-  new PluginMetadataGenerator().generate({
-    visitors: [
-      new ReadonlyVisitor({
-        classValidatorShim: true,
-        introspectComments: true,
-        esmCompatible: true,
-        // Imports in metadata.ts are relative to its own folder and must reach src/ (not dist/).
-        pathToSource: outputDir,
-        rootDir: src,
-        outDir: src,
-      }),
-    ],
-    outputDir,
-    filename: 'metadata.ts',
-    tsProgramRef: program,
-    printDiagnostics: false,
-  });
-  const printed = (await import(pathToFileURL(join(outputDir, 'metadata.ts')).href)) as {
-    default: () => Promise<PluginMetadata>;
-  };
-  const metadata = await printed.default();
-  await SwaggerModule.loadPluginMetadata(() => Promise.resolve(metadata));
-
-  // SwaggerModule applies a method's success response from loaded metadata only when the method
-  // has no @ApiResponse of its own (overrideExisting: false; nestjs/swagger#2974), so every route
-  // with @ApiErrors would lose its 2xx here although `nest build` emits it. Add it the way the
-  // compiled plugin does: ApiResponse({ status: @HttpCode ?? 201 for POST ?? 200, type }), unless
-  // an explicit decorator already documents that status (in the build, the explicit one wins too).
-  for (const [file, classes] of metadata['@nestjs/swagger'].controllers ?? []) {
-    const exports = await file;
-    for (const [className, methods] of Object.entries(classes)) {
-      const prototype = exports[className].prototype as Record<string, object>;
-      for (const [
-        name,
-        { summary: _summary, deprecated: _deprecated, tags: _tags, ...response },
-      ] of Object.entries(methods)) {
-        const handler = prototype[name];
-        const status =
-          response.status ??
-          (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ??
-          (Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST ? 201 : 200);
-        const documented = Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) as
-          Record<string, unknown> | undefined;
-        if (documented?.[status] !== undefined) continue;
-        ApiResponse({ ...response, status })(
-          prototype,
-          name,
-          Object.getOwnPropertyDescriptor(prototype, name)!,
-        );
-      }
-    }
-  }
-}
+import { openApiDocument, swaggerProgram } from './helpers/openapi.js';
 
 /** `Class.property` → the first JSDoc @example of every DTO property under src/. */
 function jsDocExamples(program: ts.Program): Map<string, string> {
@@ -154,7 +70,6 @@ describe('OpenAPI document (/docs-json)', () => {
   let t: TestApp;
   let doc: OpenAPIObject;
   let examples: Map<string, string>;
-  let metadataDir: string;
 
   const operations = (): [string, Operation][] =>
     Object.entries(doc.paths).flatMap(([path, item]) =>
@@ -167,17 +82,13 @@ describe('OpenAPI document (/docs-json)', () => {
     (doc.paths[path] as Record<string, Operation> | undefined)?.[method];
 
   beforeAll(async () => {
-    metadataDir = mkdtempSync(join(tmpdir(), 'recipe-api-openapi-'));
-    const program = ReadonlyVisitor.createTsProgram('tsconfig.build.json');
-    examples = jsDocExamples(program);
-    await loadSwaggerPluginMetadata(program, metadataDir);
+    examples = jsDocExamples(swaggerProgram());
     t = await createTestApp();
-    doc = createOpenApiDocument(t.app);
+    doc = await openApiDocument(t.app);
   }, 120_000);
 
   afterAll(async () => {
     await t?.close();
-    if (metadataDir) rmSync(metadataDir, { recursive: true, force: true });
   });
 
   it('should offer the OAuth2 password flow with the three scopes and a bearer field', () => {
