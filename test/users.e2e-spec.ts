@@ -768,6 +768,8 @@ describe('users', () => {
       it.each([
         ['a string is_active', { is_active: 'false' }, 'is_active', /boolean/],
         ['a numeric is_superuser', { is_superuser: 1 }, 'is_superuser', /boolean/],
+        ['a null is_superuser', { is_superuser: null }, 'is_superuser', /boolean/],
+        ['a null is_active', { is_active: null }, 'is_active', /boolean/],
         ['a numeric surname', { surname: 42 }, 'surname', /must be a string/],
         ['an over-long surname', { surname: 's'.repeat(101) }, 'surname', /100 characters/],
       ])('should answer 400 for %s and change nothing', async (_what, payload, field, message) => {

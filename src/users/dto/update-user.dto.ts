@@ -1,4 +1,5 @@
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/decorators/omittable.decorator.js';
 
 // Decorators apply bottom-up and validation stops at the first error, so the type check sits
 // nearest the field: `first_name: 123` is "must be a string", not a length error.
@@ -17,12 +18,12 @@ export class UpdateProfileDto {
 }
 
 export class AdminUpdateUserDto extends UpdateProfileDto {
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   is_superuser?: boolean;
 
   /** false deactivates the account and ends all of its sessions. */
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   is_active?: boolean;
 }
