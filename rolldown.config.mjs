@@ -4,6 +4,7 @@
 // stays as tsc wrote it; the other files of dist/ stay too (seed scripts, CLI). A package that
 // loads another at run time (createRequire, a computed import()) gets a second copy from
 // node_modules: keep such targets external, or avoid the call (see docs/decisions.md).
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'rolldown';
 
 export default defineConfig({
@@ -15,6 +16,8 @@ export default defineConfig({
     // Native addons, and packages that read files beside their own code.
     'better-sqlite3',
     '@node-rs/argon2',
+    // Starts its threads from its own worker.js, found beside its code.
+    'piscina',
     'swagger-ui-dist',
     // Loaded at run time only when configured (createRequire): one copy, shared with TypeORM.
     'pg',
@@ -23,6 +26,16 @@ export default defineConfig({
     // Optional peers of Nest and TypeORM that this server does not use.
     /^@nestjs\/(microservices|websockets|platform-express)/,
     '@fastify/view',
+  ],
+  plugins: [
+    {
+      // The argon2 pool starts its threads from this file, found beside the bundle.
+      name: 'argon2-worker',
+      generateBundle() {
+        const source = readFileSync('src/users/argon2.worker.mjs', 'utf8');
+        this.emitFile({ type: 'asset', fileName: 'argon2.worker.mjs', source });
+      },
+    },
   ],
   output: {
     file: 'dist/server.js',
