@@ -1,6 +1,5 @@
 import { TooManyRequestsError } from '../common/errors/domain.error.js';
-import { MemoryAttemptStore } from '../common/throttling/attempt-store.js';
-import type { RateLimitConfig } from '../config/configuration.js';
+import { attemptLimiter } from '../common/throttling/rate-limit-storage.js';
 import { PasswordAttemptsService } from './password-attempts.service.js';
 
 const WINDOW_MS = 15 * 60_000;
@@ -11,15 +10,7 @@ describe('PasswordAttemptsService', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
-    const config: RateLimitConfig = {
-      enabled: false, // the per-IP switch: it must not lift the per-account limit
-      perMinute: 30,
-      loginMaxFailures: 3,
-      loginFailureWindowMs: WINDOW_MS,
-      redisUrl: undefined,
-      redisKeyPrefix: 'recipe-api:',
-    };
-    attempts = new PasswordAttemptsService(new MemoryAttemptStore(), config);
+    attempts = new PasswordAttemptsService(attemptLimiter(3, WINDOW_MS));
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -58,7 +49,7 @@ describe('PasswordAttemptsService', () => {
     await expect(attempts.begin('cook@example.com')).rejects.toBeInstanceOf(TooManyRequestsError);
   });
 
-  it('should let the account try again once the oldest failure leaves the window', async () => {
+  it('should let the account try again once the window that began with its first failure ends', async () => {
     await fail('cook@example.com', 1);
     vi.advanceTimersByTime(5 * 60_000);
     await fail('cook@example.com', 2);
@@ -66,9 +57,9 @@ describe('PasswordAttemptsService', () => {
       retryAfterSeconds: 600,
     });
     vi.advanceTimersByTime(10 * 60_000);
-    await expect(attempts.begin('cook@example.com')).resolves.toBeUndefined();
+    await fail('cook@example.com', 3);
     await expect(attempts.begin('cook@example.com')).rejects.toMatchObject({
-      retryAfterSeconds: 300,
+      retryAfterSeconds: 900,
     });
   });
 

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { AttemptStore, MemoryAttemptStore } from '../common/throttling/attempt-store.js';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ATTEMPT_LIMITER, attemptLimiter } from '../common/throttling/rate-limit-storage.js';
 import { TooManyRequestsError } from '../common/errors/domain.error.js';
 import { rateLimitConfig, type RateLimitConfig } from '../config/configuration.js';
 
@@ -11,14 +13,12 @@ export const LOGINS_LOCKED = 'Too many failed logins for this account: try again
  * Per-account limits, whatever the source IP: wrong passwords (one count for every route that
  * checks one), and mails sent to one account. Keyed by the lower-cased email whether or not an
  * account has it, so a 429 reveals nothing. Not switched off by RATE_LIMIT_ENABLED: this one is
- * a security property, not load shaping.
+ * a security property, not load shaping. LOGIN_MAX_FAILURES per LOGIN_FAILURE_WINDOW_MINUTES
+ * (ThrottlingModule's limiter).
  */
 @Injectable()
 export class PasswordAttemptsService {
-  constructor(
-    private readonly store: AttemptStore,
-    @Inject(rateLimitConfig.KEY) private readonly config: RateLimitConfig,
-  ) {}
+  constructor(@Inject(ATTEMPT_LIMITER) private readonly limiter: RateLimiterAbstract) {}
 
   /**
    * Call before any password hashing. Counts this attempt as a failure until `clear` lifts it
@@ -30,8 +30,8 @@ export class PasswordAttemptsService {
   }
 
   /** A correct password, or a new one set through the mailbox: the count starts again. */
-  clear(email: string): Promise<void> {
-    return this.store.clear(`login:${email.toLowerCase()}`);
+  async clear(email: string): Promise<void> {
+    await this.limiter.delete(key(`login:${email.toLowerCase()}`));
   }
 
   /**
@@ -45,18 +45,27 @@ export class PasswordAttemptsService {
     );
   }
 
-  private async take(key: string, message: string): Promise<void> {
-    const retryAfter = await this.store.take(
-      key,
-      this.config.loginMaxFailures,
-      this.config.loginFailureWindowMs,
-    );
-    if (retryAfter > 0) throw new TooManyRequestsError(retryAfter, message);
+  private async take(name: string, message: string): Promise<void> {
+    try {
+      await this.limiter.consume(key(name));
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      throw new TooManyRequestsError(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)), message);
+    }
   }
 }
 
-/** For unit-test modules without ThrottlingModule: the service on its own in-memory store. */
+// Hashed: an account's email address has no business in Redis (nor in its SCAN output).
+function key(name: string): string {
+  return createHash('sha256').update(name).digest('base64url');
+}
+
+/** For unit-test modules without ThrottlingModule: the service on an in-memory limiter. */
 export const passwordAttemptsProviders = [
   PasswordAttemptsService,
-  { provide: AttemptStore, useFactory: () => new MemoryAttemptStore() },
+  {
+    provide: ATTEMPT_LIMITER,
+    inject: [rateLimitConfig.KEY],
+    useFactory: (config: RateLimitConfig) => attemptLimiter(config.loginMaxFailures, config.loginFailureWindowMs),
+  },
 ];

@@ -12,7 +12,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([User]), SessionsModule],
   controllers: [UsersController],
-  // PasswordAttemptsService counts in ThrottlingModule's AttemptStore (global: memory or Redis).
+  // PasswordAttemptsService counts in ThrottlingModule's limiter (global: memory or Redis).
   providers: [
     UsersService,
     PasswordService,

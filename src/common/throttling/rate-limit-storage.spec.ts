@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { closedPort } from '../../../test/helpers/mailbox.js';
+import { freePort } from '../../../test/helpers/net.js';
 import {
   connectTestRedis,
   deleteKeys,
@@ -9,7 +9,7 @@ import {
   RedisProxy,
   testKeyPrefix,
 } from '../../../test/helpers/redis.js';
-import { MemoryAttemptStore } from './attempt-store.js';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitStorage } from './rate-limit-storage.js';
 
 const MINUTE = 60_000;
@@ -35,14 +35,14 @@ describe('RateLimitStorage', () => {
 
   it('should keep both limits in memory without REDIS_URL', async () => {
     const storage = await RateLimitStorage.create({ redisUrl: undefined, redisKeyPrefix: prefix });
-    expect(storage.attempts).toBeInstanceOf(MemoryAttemptStore);
+    expect(storage.attempts(3, MINUTE)).toBeInstanceOf(RateLimiterMemory);
     expect(storage.throttler).toBeUndefined();
     expect(storage.redis).toBeUndefined();
     await expect(storage.onApplicationShutdown()).resolves.toBeUndefined();
   });
 
   it('should refuse to start when Redis cannot be reached, naming REDIS_URL but not its password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const start = RateLimitStorage.create({
       redisUrl: `redis://:hunter2-secret@127.0.0.1:${port}/0`,
       redisKeyPrefix: prefix,
@@ -60,7 +60,8 @@ describe('RateLimitStorage', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       redisKeyPrefix: prefix,
     });
-    await storage.attempts.take('login:ada@example.com', 3, MINUTE);
+    expect(storage.attempts(3, MINUTE)).toBeInstanceOf(RateLimiterRedis);
+    await storage.attempts(3, MINUTE).consume('hashed-key');
     await storage.throttler!.increment('route-and-ip', MINUTE, 3, 0, 'default');
     const keys = await keysUnder(admin, prefix);
     expect(keys).toHaveLength(2);
@@ -76,27 +77,31 @@ describe('RateLimitStorage', () => {
     const proxy = await RedisProxy.start();
     const storage = await RateLimitStorage.create({ redisUrl: proxy.url, redisKeyPrefix: prefix });
     try {
-      await expect(storage.attempts.take('k', 2, MINUTE)).resolves.toBe(0);
+      const attempts = storage.attempts(2, MINUTE);
+      await expect(attempts.consume('k')).resolves.toMatchObject({ consumedPoints: 1 });
       const [key] = await keysUnder(admin, prefix);
-      expect(await admin.zcard(key!)).toBe(1);
+      expect(key).toBe(`${prefix}attempts:k`);
+      expect(await admin.get(key!)).toBe('1');
 
       await proxy.stop();
       const started = Date.now();
-      await expect(storage.attempts.take('k', 2, MINUTE)).resolves.toBe(0);
-      await expect(storage.attempts.take('k', 2, MINUTE)).resolves.toBe(0);
-      await expect(storage.attempts.take('k', 2, MINUTE)).resolves.toBe(60); // the local limit holds
+      await expect(attempts.consume('k')).resolves.toMatchObject({ consumedPoints: 1 });
+      await expect(attempts.consume('k')).resolves.toMatchObject({ consumedPoints: 2 });
+      const refused = attempts.consume('k'); // the local limit holds
+      await expect(refused).rejects.toBeInstanceOf(RateLimiterRes);
+      await expect(refused).rejects.toMatchObject({ msBeforeNext: expect.any(Number) as number });
       await expect(
         storage.throttler!.increment('ip', MINUTE, 1, 0, 'default'),
       ).resolves.toMatchObject({ isBlocked: false });
       expect(Date.now() - started).toBeLessThan(1_000);
-      expect(await admin.zcard(key!)).toBe(1);
+      expect(await admin.get(key!)).toBe('1');
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^Redis is unreachable/));
 
       const ready = once(storage.redis!, 'ready');
       await proxy.listen();
       await ready;
-      await expect(storage.attempts.take('k', 2, MINUTE)).resolves.toBe(0);
-      expect(await admin.zcard(key!)).toBe(2);
+      await expect(attempts.consume('k')).resolves.toMatchObject({ consumedPoints: 2 });
+      expect(await admin.get(key!)).toBe('2');
       expect(warn).toHaveBeenLastCalledWith(expect.stringMatching(/^Redis answers again/));
     } finally {
       await storage.onApplicationShutdown();

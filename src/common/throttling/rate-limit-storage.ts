@@ -3,18 +3,31 @@ import { setTimeout } from 'node:timers/promises';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis, RedisOptions } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../../config/configuration.js';
-import { AttemptStore, MemoryAttemptStore } from './attempt-store.js';
-import { RedisAttemptStore } from './redis-attempt-store.js';
-import { FallbackAttemptStore, FallbackThrottlerStorage, RedisHealth } from './redis-fallback.js';
+import { FallbackThrottlerStorage, RedisHealth } from './redis-fallback.js';
+
+/** The per-account limiter (a RateLimiterAbstract): ThrottlingModule provides it. */
+export const ATTEMPT_LIMITER = Symbol('ATTEMPT_LIMITER');
+
+/**
+ * `points` attempts per key in a window of `windowMs` (fixed: it starts at the key's first
+ * attempt). In `redis` when given, shared by every instance and timed by Redis's clock, with this
+ * process's memory standing in, at once, while the connection is down; else in memory.
+ */
+export function attemptLimiter(points: number, windowMs: number, redis?: Redis): RateLimiterAbstract {
+  const options = { points, duration: Math.ceil(windowMs / 1000), keyPrefix: 'attempts' };
+  const memory = new RateLimiterMemory(options);
+  if (!redis) return memory;
+  return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory });
+}
 
 /**
  * Where both limits count: this process's memory, or with REDIS_URL one Redis shared by every
- * instance (falling back to memory while it is unreachable; see RedisHealth).
+ * instance (falling back to memory while it is unreachable).
  */
 export class RateLimitStorage implements OnApplicationShutdown {
   private constructor(
-    readonly attempts: AttemptStore,
     /** For ThrottlerModule's `storage`; undefined: its own in-memory storage. */
     readonly throttler: ThrottlerStorage | undefined,
     readonly redis: Redis | undefined,
@@ -24,8 +37,7 @@ export class RateLimitStorage implements OnApplicationShutdown {
   static async create(
     config: Pick<RateLimitConfig, 'redisUrl' | 'redisKeyPrefix'>,
   ): Promise<RateLimitStorage> {
-    if (!config.redisUrl)
-      return new RateLimitStorage(new MemoryAttemptStore(), undefined, undefined);
+    if (!config.redisUrl) return new RateLimitStorage(undefined, undefined);
     // Loaded only with REDIS_URL: ioredis and the Redis throttler storage cost start time and memory.
     const [{ Redis }, { RedisThrottlerStorage }] = await Promise.all([
       import('ioredis'),
@@ -36,7 +48,6 @@ export class RateLimitStorage implements OnApplicationShutdown {
     redis.on('error', (error: Error) => health.failed(error));
     redis.on('ready', () => health.reconnected());
     return new RateLimitStorage(
-      new FallbackAttemptStore(new RedisAttemptStore(redis), new MemoryAttemptStore(), health),
       new FallbackThrottlerStorage(
         new RedisThrottlerStorage(redis),
         new ThrottlerStorageService(),
@@ -44,6 +55,11 @@ export class RateLimitStorage implements OnApplicationShutdown {
       ),
       redis,
     );
+  }
+
+  /** The per-account limits (see attemptLimiter), shared through Redis with REDIS_URL. */
+  attempts(points: number, windowMs: number): RateLimiterAbstract {
+    return attemptLimiter(points, windowMs, this.redis);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,13 +1,12 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
-import { AttemptStore } from './attempt-store.js';
 
 const RETRY_MS = 5_000;
 
 /**
- * Whether Redis answers. After a failure the stores count in this instance's memory and leave Redis
- * alone for RETRY_MS (or until the client reconnects), so an outage costs no request more than one
- * failed command. The warning is logged once per outage, not per request.
+ * Whether Redis answers. After a failure the per-IP limits count in this instance's memory and leave
+ * Redis alone for RETRY_MS (or until the client reconnects), so an outage costs no request more than
+ * one failed command. The warning is logged once per outage, not per request.
  */
 export class RedisHealth {
   private readonly logger = new Logger('RateLimits');
@@ -41,6 +40,7 @@ export class RedisHealth {
   /** The client reconnected: try Redis at the next request. */
   reconnected(): void {
     this.retryAt = 0;
+    this.answered();
   }
 
   private answered(): void {
@@ -48,32 +48,6 @@ export class RedisHealth {
     const seconds = Math.round((Date.now() - this.downSince) / 1000);
     this.downSince = undefined;
     this.logger.warn(`Redis answers again after ${seconds} s: rate limits are shared again`);
-  }
-}
-
-/** The per-account limits in Redis, or in this instance's memory while Redis is unreachable. */
-export class FallbackAttemptStore extends AttemptStore {
-  constructor(
-    private readonly shared: AttemptStore,
-    private readonly local: AttemptStore,
-    private readonly health: RedisHealth,
-  ) {
-    super();
-  }
-
-  take(key: string, limit: number, windowMs: number): Promise<number> {
-    return this.health.run(
-      () => this.shared.take(key, limit, windowMs),
-      () => this.local.take(key, limit, windowMs),
-    );
-  }
-
-  async clear(key: string): Promise<void> {
-    await this.local.clear(key);
-    await this.health.run(
-      () => this.shared.clear(key),
-      () => Promise.resolve(),
-    );
   }
 }
 

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ThrottlerModule, type ThrottlerModuleOptions } from '@nestjs/throttler';
 import { rateLimitConfig, type RateLimitConfig } from '../../config/configuration.js';
-import { AttemptStore } from './attempt-store.js';
-import { RateLimitStorage } from './rate-limit-storage.js';
+import { ATTEMPT_LIMITER, RateLimitStorage } from './rate-limit-storage.js';
 
 /** The Redis connection (with REDIS_URL) or the in-memory stores; closed at shutdown. */
 @Module({
@@ -18,8 +17,8 @@ import { RateLimitStorage } from './rate-limit-storage.js';
 class RateLimitStorageModule {}
 
 /**
- * The per-IP limits (@nestjs/throttler, used by @RateLimited() controllers) and the attempt store
- * behind the per-account limits: in this process's memory, or shared in Redis with REDIS_URL.
+ * The per-IP limits (@nestjs/throttler, used by @RateLimited() controllers) and the limiter
+ * behind the per-account limits (rate-limiter-flexible): in this process's memory, or shared in Redis with REDIS_URL.
  */
 @Global()
 @Module({
@@ -40,11 +39,12 @@ class RateLimitStorageModule {}
   ],
   providers: [
     {
-      provide: AttemptStore,
-      inject: [RateLimitStorage],
-      useFactory: (storage: RateLimitStorage) => storage.attempts,
+      provide: ATTEMPT_LIMITER,
+      inject: [rateLimitConfig.KEY, RateLimitStorage],
+      useFactory: (config: RateLimitConfig, storage: RateLimitStorage) =>
+        storage.attempts(config.loginMaxFailures, config.loginFailureWindowMs),
     },
   ],
-  exports: [AttemptStore],
+  exports: [ATTEMPT_LIMITER],
 })
 export class ThrottlingModule {}
