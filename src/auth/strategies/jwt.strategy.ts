@@ -2,6 +2,7 @@ import { webcrypto, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../common/decorators/current-user.decorator.js';
 import type { Scope } from '../../common/decorators/scopes.decorator.js';
 import { UnauthenticatedError } from '../../common/errors/domain.error.js';
@@ -72,7 +73,8 @@ export function accessTokenVerifier(config: AuthConfig): (token: string) => Prom
     if (!key) throw new errors.JWKSNoMatchingKey();
     return usableKey(key);
   };
-  const verified = new Map<string, VerifiedJwt>();
+  // Least recently used dropped first; an entry goes when its token can no longer pass.
+  const verified = new LRUCache<string, VerifiedJwt>({ max: VERIFIED_TOKENS });
   return async (token) => {
     const seen = verified.get(token);
     if (seen) {
@@ -85,8 +87,7 @@ export function accessTokenVerifier(config: AuthConfig): (token: string) => Prom
       throw new errors.JWTClaimValidationFailed(message, payload, 'exp', 'check_failed');
     }
     const jwt = Object.freeze({ header: Object.freeze(protectedHeader), payload: Object.freeze(payload) });
-    if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
-    verified.set(token, jwt);
+    verified.set(token, jwt, { ttl: (payload.exp! + CLOCK_SKEW_SECONDS) * 1000 - Date.now() });
     return jwt;
   };
 }
