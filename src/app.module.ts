@@ -1,6 +1,7 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
@@ -23,8 +24,10 @@ import type { DatabaseConfig } from './config/database.config.js';
 import { validateEnv } from './config/env.schema.js';
 import { buildDataSourceOptions } from './database/database.options.js';
 import { initializeDataSource } from './database/initialize.js';
+import { TransactionsModule } from './database/transactions.js';
 import { HealthModule } from './health/health.module.js';
 import { RecipesModule } from './recipes/recipes.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({
@@ -51,8 +54,11 @@ import { UsersModule } from './users/users.module.js';
       useFactory: (config: DatabaseConfig) => buildDataSourceOptions(config),
       dataSourceFactory: (options) => initializeDataSource(options!),
     }),
+    TransactionsModule,
+    EventEmitterModule.forRoot(),
     ThrottlingModule,
     AuthModule,
+    SessionsModule,
     UsersModule,
     RecipesModule,
     HealthModule,

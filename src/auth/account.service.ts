@@ -1,16 +1,15 @@
+import { Transactional } from '@nestjs-cls/transactional';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { authConfig, mailConfig, type AuthConfig, type MailConfig } from '../config/configuration.js';
 import { MailService } from '../mail/mail.service.js';
 import { assertNoContextWords } from '../users/dto/password.validator.js';
 import { PasswordAttemptsService } from '../users/password-attempts.service.js';
-import { User } from '../users/user.entity.js';
+import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { emailVerificationMail, frontendLink, passwordResetMail } from './account-mails.js';
 import type { AcceptedDto } from './dto/account.dto.js';
 import type { SignupDto } from './dto/signup.dto.js';
 import { InvalidOneTimeTokenError, OneTimeTokensService } from './one-time-tokens.service.js';
-import { SessionsService } from './sessions.service.js';
 
 export const RESET_REQUESTED = 'If the address has an account, a reset link is on its way.';
 export const VERIFICATION_REQUESTED = 'A verification link is on its way to your email address.';
@@ -24,10 +23,8 @@ export class AccountService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
     private readonly tokens: OneTimeTokensService,
     private readonly mail: MailService,
-    private readonly dataSource: DataSource,
     @Inject(mailConfig.KEY) private readonly config: MailConfig,
     private readonly attempts: PasswordAttemptsService,
     @Inject(authConfig.KEY) private readonly auth: AuthConfig,
@@ -57,24 +54,24 @@ export class AccountService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Spends the token, sets the password, ends every session and lifts the account's
-   * failed-password lockout: the owner proved the mailbox, so a lockout someone else caused
-   * lasts no longer than a reset. Following the link proves the address too: it counts as
-   * verified. A password holding the account's email or names leaves the token unspent.
+   * Spends the token, sets the password (which ends every session) and marks the address
+   * verified — following the link proves it — in one transaction; then lifts the account's
+   * failed-password lockout: the owner proved the mailbox, so a lockout someone else caused lasts
+   * no longer than a reset. A refused password rolls the spend back: the link still works.
    */
   async resetPassword(token: string, newPassword: string): Promise<void> {
-    const user = await this.dataSource.transaction(async (manager) => {
-      const userId = await this.tokens.consume(token, 'password_reset', manager);
-      const found = await manager.findOneBy(User, { id: userId });
-      // A refused password rolls the spend back: the link still works for a better one.
-      if (found?.isActive) assertNoContextWords(newPassword, found, 'new_password');
-      return found;
-    });
-    if (!user?.isActive) throw new InvalidOneTimeTokenError();
-    await this.users.setPassword(user, newPassword);
-    await this.markVerified(user.id);
-    await this.sessions.revokeAll(user.id);
+    const user = await this.spendResetLink(token, newPassword);
     await this.attempts.clear(user.email);
+  }
+
+  @Transactional()
+  private async spendResetLink(token: string, newPassword: string): Promise<User> {
+    const user = await this.users.findById(await this.tokens.consume(token, 'password_reset'));
+    if (!user?.isActive) throw new InvalidOneTimeTokenError();
+    assertNoContextWords(newPassword, user, 'new_password');
+    await this.users.changePassword(user, newPassword);
+    await this.users.markEmailVerified(user.id);
+    return user;
   }
 
   async requestEmailVerification(user: User): Promise<AcceptedDto> {
@@ -91,11 +88,9 @@ export class AccountService implements BeforeApplicationShutdown {
   }
 
   /** Spends the token and marks the address verified, in one transaction. */
+  @Transactional()
   async verifyEmail(token: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const userId = await this.tokens.consume(token, 'email_verification', manager);
-      await manager.update(User, { id: userId }, { emailVerified: true });
-    });
+    await this.users.markEmailVerified(await this.tokens.consume(token, 'email_verification'));
   }
 
   /** Background work started by answers still running finishes before the database closes. */
@@ -128,13 +123,5 @@ export class AccountService implements BeforeApplicationShutdown {
       })
       .finally(() => this.background.delete(run));
     this.background.add(run);
-  }
-
-  private async markVerified(userId: number): Promise<void> {
-    await this.dataSource.manager.update(
-      User,
-      { id: userId, emailVerified: false },
-      { emailVerified: true },
-    );
   }
 }

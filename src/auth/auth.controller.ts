@@ -13,7 +13,7 @@ import { RefreshDto } from './dto/refresh.dto.js';
 import { OAuthErrorDto, TokenDto } from './dto/token.dto.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { RefreshCookie } from './refresh-cookie.js';
-import type { ClientInfo } from './sessions.service.js';
+import type { ClientInfo } from '../sessions/sessions.service.js';
 
 const clientOf = (request: FastifyRequest): ClientInfo => ({
   userAgent: request.headers['user-agent'],

@@ -9,8 +9,9 @@ import { passwordAttemptsProviders } from '../users/password-attempts.service.js
 import { PasswordService } from '../users/password.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthService } from './auth.service.js';
-import { RefreshTokensService } from './refresh-tokens.service.js';
-import { SessionsService } from './sessions.service.js';
+import { RefreshTokensService } from '../sessions/refresh-tokens.service.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { TokensService } from './tokens.service.js';
 
 describe('AuthService', () => {
@@ -20,7 +21,7 @@ describe('AuthService', () => {
 
   beforeAll(async () => {
     module = await createServiceModule(
-      [AuthService, UsersService, PasswordService, SessionsService, TokensService, RefreshTokensService, CredentialsService, ...passwordAttemptsProviders],
+      [AuthService, UsersService, PasswordService, SessionsService, SessionsRepository, TokensService, RefreshTokensService, CredentialsService, ...passwordAttemptsProviders],
     );
     auth = module.get(AuthService);
     users = module.get(UsersService);

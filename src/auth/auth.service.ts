@@ -7,8 +7,8 @@ import { PasswordService } from '../users/password.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import type { TokenDto } from './dto/token.dto.js';
-import { RefreshTokensService } from './refresh-tokens.service.js';
-import { SessionsService, type ClientInfo } from './sessions.service.js';
+import { RefreshTokensService } from '../sessions/refresh-tokens.service.js';
+import { SessionsService, type ClientInfo } from '../sessions/sessions.service.js';
 import { allowedScopes, TokensService } from './tokens.service.js';
 
 const BAD_CREDENTIALS = 'Incorrect email or password.';
@@ -34,7 +34,7 @@ export class AuthService {
     const user = await this.credentials.verify(email, password);
     if (!user) throw new OAuthError('invalid_grant', BAD_CREDENTIALS);
     if (this.config.requireVerifiedEmail && !user.emailVerified) throw new OAuthError('invalid_grant', UNVERIFIED_EMAIL);
-    if (this.passwords.needsRehash(user.hashedPassword)) await this.users.setPassword(user, password);
+    if (this.passwords.needsRehash(user.hashedPassword)) await this.users.rehashPassword(user, password);
     return user;
   }
 

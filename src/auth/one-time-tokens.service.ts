@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository, type EntityManager } from 'typeorm';
+import { OnEvent } from '@nestjs/event-emitter';
+import { IsNull, MoreThan, type Repository } from 'typeorm';
 import { ValidationError } from '../common/errors/domain.error.js';
+import { USER_PASSWORD_CHANGED, type UserPasswordChanged } from '../users/user.events.js';
 import { OneTimeToken, type OneTimeTokenPurpose } from './one-time-token.entity.js';
 
 const MINUTE_MS = 60_000;
@@ -27,23 +30,18 @@ export class InvalidOneTimeTokenError extends ValidationError {
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Spends the user's unused tokens of this purpose, so no link mailed before `now` works any more. */
-export async function retireOneTimeTokens(
-  manager: EntityManager,
-  userId: number,
-  purpose: OneTimeTokenPurpose,
-  now = new Date(),
-): Promise<void> {
-  await manager.update(OneTimeToken, { userId, purpose, usedAt: IsNull() }, { usedAt: now });
-}
-
 /**
- * Single-use tokens for mailed links: 256 random bits, stored only as SHA-256 (a database
- * leak yields no usable link), one live token per user and purpose.
+ * The one writer of `one_time_tokens`. Single-use tokens for mailed links: 256 random bits,
+ * stored only as SHA-256 (a database leak yields no usable link), one live token per user and purpose.
  */
 @Injectable()
 export class OneTimeTokensService {
-  constructor(@InjectRepository(OneTimeToken) private readonly tokens: Repository<OneTimeToken>) {}
+  constructor(private readonly db: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /** The table, in the caller's transaction when there is one. */
+  private get tokens(): Repository<OneTimeToken> {
+    return this.db.tx.getRepository(OneTimeToken);
+  }
 
   /**
    * Makes a new token and retires the user's older unused ones of that purpose. Without a user
@@ -52,10 +50,10 @@ export class OneTimeTokensService {
   async issue(userId: number | null, purpose: OneTimeTokenPurpose): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
-    await this.tokens.manager.transaction(async (manager) => {
-      await retireOneTimeTokens(manager, userId ?? 0, purpose, now);
+    await this.db.withTransaction(async () => {
+      await this.retire(userId ?? 0, purpose, now);
       if (userId === null) return;
-      await manager.insert(OneTimeToken, {
+      await this.tokens.insert({
         userId,
         purpose,
         tokenHash: sha256(token),
@@ -70,21 +68,24 @@ export class OneTimeTokensService {
    * Spends a token and returns its user id; throws InvalidOneTimeTokenError when it is unknown,
    * of another purpose, used or expired. The conditional update makes a race spend it once.
    */
-  async consume(
-    token: string,
-    purpose: OneTimeTokenPurpose,
-    manager: EntityManager = this.tokens.manager,
-  ): Promise<number> {
+  async consume(token: string, purpose: OneTimeTokenPurpose): Promise<number> {
     const now = new Date();
     const live = { tokenHash: sha256(token), purpose, usedAt: IsNull(), expiresAt: MoreThan(now) };
-    const found = await manager.findOneBy(OneTimeToken, live);
+    const found = await this.tokens.findOneBy(live);
     if (!found) throw new InvalidOneTimeTokenError();
-    const { affected } = await manager.update(
-      OneTimeToken,
-      { id: found.id, ...live },
-      { usedAt: now },
-    );
+    const { affected } = await this.tokens.update({ id: found.id, ...live }, { usedAt: now });
     if (affected !== 1) throw new InvalidOneTimeTokenError();
     return found.userId;
+  }
+
+  // A reset link still out would undo a password change: whoever reads the mail could set their own.
+  @OnEvent(USER_PASSWORD_CHANGED, { suppressErrors: false })
+  async onPasswordChanged({ userId }: UserPasswordChanged): Promise<void> {
+    await this.retire(userId, 'password_reset');
+  }
+
+  /** Spends the user's unused tokens of this purpose, so no link mailed before `now` works any more. */
+  private async retire(userId: number, purpose: OneTimeTokenPurpose, now = new Date()): Promise<void> {
+    await this.tokens.update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
   }
 }

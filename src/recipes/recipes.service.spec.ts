@@ -1,6 +1,5 @@
 import type { TestingModule } from '@nestjs/testing';
 import { createServiceModule } from '../../test/helpers/module.js';
-import { SessionsService } from '../auth/sessions.service.js';
 import type { Principal } from '../common/decorators/current-user.decorator.js';
 import { ForbiddenError, ValidationError } from '../common/errors/domain.error.js';
 import { PasswordService } from '../users/password.service.js';
@@ -15,7 +14,7 @@ describe('RecipesService', () => {
   let admin: Principal;
 
   beforeAll(async () => {
-    module = await createServiceModule([RecipesService, UsersService, PasswordService, SessionsService]);
+    module = await createServiceModule([RecipesService, UsersService, PasswordService]);
     recipes = module.get(RecipesService);
     const users = module.get(UsersService);
     const principal = async (email: string, isSuperuser = false): Promise<Principal> => ({

@@ -1,6 +1,5 @@
 import type { TestingModule } from '@nestjs/testing';
 import { createServiceModule } from '../../test/helpers/module.js';
-import { SessionsService } from '../auth/sessions.service.js';
 import { TooManyRequestsError, ValidationError } from '../common/errors/domain.error.js';
 import { CredentialsService } from './credentials.service.js';
 import { passwordAttemptsProviders } from './password-attempts.service.js';
@@ -17,7 +16,6 @@ describe('CredentialsService', () => {
       CredentialsService,
       UsersService,
       PasswordService,
-      SessionsService,
       ...passwordAttemptsProviders,
     ]);
     credentials = module.get(CredentialsService);

@@ -47,7 +47,7 @@ export class CredentialsService {
   ): Promise<void> {
     assertNoContextWords(next, user, 'new_password');
     await this.confirm(user, current, 'current_password');
-    await this.users.changePassword(user, sessionId, next);
+    await this.users.changePassword(user, next, sessionId);
   }
 
   /** Deletes the account once its password is confirmed; sessions and recipes go with it. */

@@ -30,3 +30,8 @@ export class User {
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 }
+
+// The signed-in account of @CurrentUser() (common/ declares the name, knowing no feature).
+declare module '../common/decorators/current-user.decorator.js' {
+  interface PrincipalUser extends User {}
+}

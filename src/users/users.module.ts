@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SessionsModule } from '../auth/sessions.module.js';
 import { CredentialsService } from './credentials.service.js';
 import { FirstSuperuser } from './first-superuser.js';
 import { PasswordAttemptsService } from './password-attempts.service.js';
@@ -10,7 +9,7 @@ import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), SessionsModule],
+  imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController],
   // PasswordAttemptsService counts in ThrottlingModule's limiter (global: memory or Redis).
   providers: [

@@ -1,23 +1,35 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { runSql } from '../../test/helpers/database.js';
 import { createServiceModule } from '../../test/helpers/module.js';
-import { SessionsService } from '../auth/sessions.service.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { PasswordService } from './password.service.js';
+import {
+  USER_DEACTIVATED,
+  USER_DELETED,
+  USER_PASSWORD_CHANGED,
+  UserDeactivated,
+  UserDeleted,
+  UserPasswordChanged,
+} from './user.events.js';
 import { EmailTakenError, UsersService } from './users.service.js';
 
 describe('UsersService', () => {
   let module: TestingModule;
   let users: UsersService;
-  let sessions: SessionsService;
+  let events: EventEmitter2;
 
   beforeAll(async () => {
-    module = await createServiceModule([UsersService, PasswordService, SessionsService]);
+    module = await createServiceModule([UsersService, PasswordService]);
     users = module.get(UsersService);
-    sessions = module.get(SessionsService);
+    events = module.get(EventEmitter2);
   });
   afterAll(() => module.close());
+  afterEach(() => vi.restoreAllMocks());
+
+  const storedHash = async (id: number) =>
+    (await runSql(module.get(DataSource), 'SELECT hashed_password FROM users WHERE id = ?', [id]))[0].hashed_password as string;
 
   it('should store the email lower-cased and only a hash of the password', async () => {
     const user = await users.create({ email: 'Ada@Example.COM', password: 'analytical engine' });
@@ -46,21 +58,43 @@ describe('UsersService', () => {
     expect(seen.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('should revoke the other sessions on a password change, not the current one', async () => {
+  it('should store a new password and announce it with the session to keep', async () => {
     const user = await users.create({ email: 'change@example.com', password: 'first password' });
-    const current = await sessions.start(user.id, 'profile', {});
-    const other = await sessions.start(user.id, 'profile', {});
-    await users.changePassword(user, current.id, 'second password');
-    await expect(sessions.findLiveUser(current.id, user.id)).resolves.toBeDefined();
-    await expect(sessions.findLiveUser(other.id, user.id)).resolves.toBeUndefined();
+    const before = await storedHash(user.id);
+    const emit = vi.spyOn(events, 'emitAsync');
+    await users.changePassword(user, 'second password', 'the-current-session');
+    expect(emit).toHaveBeenCalledExactlyOnceWith(USER_PASSWORD_CHANGED, new UserPasswordChanged(user.id, 'the-current-session'));
+    expect(await storedHash(user.id)).not.toBe(before);
+    await expect(module.get(PasswordService).verify(await storedHash(user.id), 'second password')).resolves.toBe(true);
   });
 
-  it('should revoke every session when an account is deactivated', async () => {
+  it('should keep the old password when a reaction to the change fails', async () => {
+    const user = await users.create({ email: 'atomic@example.com', password: 'first password' });
+    const before = await storedHash(user.id);
+    const fail = () => Promise.reject(new Error('reaction failed'));
+    events.on(USER_PASSWORD_CHANGED, fail);
+    try {
+      await expect(users.changePassword(user, 'second password')).rejects.toThrow('reaction failed');
+    } finally {
+      events.off(USER_PASSWORD_CHANGED, fail);
+    }
+    expect(await storedHash(user.id)).toBe(before);
+  });
+
+  it('should announce a deactivation, and nothing for other changes', async () => {
     const user = await users.create({ email: 'off@example.com', password: 'first password' });
-    const session = await sessions.start(user.id, 'profile', {});
+    const emit = vi.spyOn(events, 'emitAsync');
+    await users.update(user, { first_name: 'Off' });
     await users.update(user, { is_active: false });
-    await users.update(user, { is_active: true });
-    await expect(sessions.findLiveUser(session.id, user.id)).resolves.toBeUndefined();
+    expect(emit).toHaveBeenCalledExactlyOnceWith(USER_DEACTIVATED, new UserDeactivated(user.id));
+  });
+
+  it('should announce a deletion', async () => {
+    const user = await users.create({ email: 'gone@example.com', password: 'first password' });
+    const emit = vi.spyOn(events, 'emitAsync');
+    await users.remove(user.id);
+    expect(emit).toHaveBeenCalledExactlyOnceWith(USER_DELETED, new UserDeleted(user.id));
+    await expect(users.findById(user.id)).resolves.toBeNull();
   });
 
   it('should say NotFound for a user that does not exist', async () => {

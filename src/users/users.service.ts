@@ -1,9 +1,9 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { MoreThan, type Repository } from 'typeorm';
 import { isConstraintViolation } from '../common/errors/database-errors.js';
-import { retireOneTimeTokens } from '../auth/one-time-tokens.service.js';
-import { SessionsService } from '../auth/sessions.service.js';
 import { DomainError, NotFoundError } from '../common/errors/domain.error.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import type { AdminUpdateUserDto, UpdateProfileDto } from './dto/update-user.dto.js';
@@ -11,6 +11,14 @@ import type { ListUsersQueryDto } from './dto/list-users.dto.js';
 import { UserDto } from './dto/user.dto.js';
 import { PasswordService } from './password.service.js';
 import { User } from './user.entity.js';
+import {
+  USER_DEACTIVATED,
+  USER_DELETED,
+  USER_PASSWORD_CHANGED,
+  UserDeactivated,
+  UserDeleted,
+  UserPasswordChanged,
+} from './user.events.js';
 
 export interface NewUser {
   email: string;
@@ -27,13 +35,19 @@ export class EmailTakenError extends DomainError {
   }
 }
 
+/** The one writer of the `users` table; what happens to an account is announced (user.events.ts). */
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly db: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly passwords: PasswordService,
-    private readonly sessions: SessionsService,
+    private readonly events: EventEmitter2,
   ) {}
+
+  /** The table, in the caller's transaction when there is one. */
+  private get users(): Repository<User> {
+    return this.db.tx.getRepository(User);
+  }
 
   async create(input: NewUser): Promise<User> {
     const user = this.users.create({
@@ -57,8 +71,12 @@ export class UsersService {
     return this.users.findOneBy({ email: email.toLowerCase() });
   }
 
+  findById(id: number): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
   async get(id: number): Promise<User> {
-    const user = await this.users.findOneBy({ id });
+    const user = await this.findById(id);
     if (!user) throw new NotFoundError('User');
     return user;
   }
@@ -90,31 +108,47 @@ export class UsersService {
         changes.is_active !== undefined && { isActive: changes.is_active }),
     };
     if (Object.keys(patch).length > 0) {
-      const { affected } = await this.users.update({ id: user.id }, patch);
-      if (!affected) throw new NotFoundError('User');
+      await this.db.withTransaction(async () => {
+        const { affected } = await this.users.update({ id: user.id }, patch);
+        if (!affected) throw new NotFoundError('User');
+        if (patch.isActive === false) {
+          await this.events.emitAsync(USER_DEACTIVATED, new UserDeactivated(user.id));
+        }
+      });
     }
-    if (patch.isActive === false) await this.sessions.revokeAll(user.id);
     return this.get(user.id);
   }
 
-  async setPassword(user: User, password: string): Promise<void> {
+  /** Stores a new hash of the same password (a stronger argon2 setting): nothing else changes. */
+  async rehashPassword(user: User, password: string): Promise<void> {
     user.hashedPassword = await this.passwords.hash(password);
     await this.users.update({ id: user.id }, { hashedPassword: user.hashedPassword });
   }
 
   /**
-   * Sets a new password, ends every session but `keepSessionId`, and voids any reset link still
-   * out (it would undo the change: whoever reads the mail could set a password of their own).
-   * Callers confirm the current password first (CredentialsService).
+   * Sets a new password and announces it, in one transaction: every session but `keepSessionId`
+   * ends and reset links still out are voided (whoever reads the mail could undo the change) with
+   * it or not at all. Callers confirm the current password or spend a reset link first.
    */
-  async changePassword(user: User, keepSessionId: string, next: string): Promise<void> {
-    await this.setPassword(user, next);
-    await this.sessions.revokeAll(user.id, keepSessionId);
-    await retireOneTimeTokens(this.users.manager, user.id, 'password_reset');
+  async changePassword(user: User, next: string, keepSessionId?: string): Promise<void> {
+    const hashedPassword = await this.passwords.hash(next);
+    await this.db.withTransaction(async () => {
+      await this.users.update({ id: user.id }, { hashedPassword });
+      await this.events.emitAsync(USER_PASSWORD_CHANGED, new UserPasswordChanged(user.id, keepSessionId));
+    });
+    user.hashedPassword = hashedPassword;
+  }
+
+  /** Following a mailed link proves the address. */
+  async markEmailVerified(id: number): Promise<void> {
+    await this.users.update({ id, emailVerified: false }, { emailVerified: true });
   }
 
   async remove(id: number): Promise<void> {
-    const { affected } = await this.users.delete({ id });
-    if (!affected) throw new NotFoundError('User');
+    await this.db.withTransaction(async () => {
+      const { affected } = await this.users.delete({ id });
+      if (!affected) throw new NotFoundError('User');
+      await this.events.emitAsync(USER_DELETED, new UserDeleted(id));
+    });
   }
 }

@@ -1,9 +1,11 @@
 import type { Provider } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { appConfig, authConfig, mailConfig, rateLimitConfig } from '../../src/config/configuration.js';
 import { buildDataSourceOptions, entities } from '../../src/database/database.options.js';
+import { TransactionsModule } from '../../src/database/transactions.js';
 import { createTestDatabase, testEngine } from './database.js';
 
 /** A unit-test module: the given providers on a fresh, migrated database of their own (see createTestDatabase). */
@@ -21,10 +23,13 @@ export async function createServiceModule(providers: Provider[], imports: Parame
         ),
       ),
       TypeOrmModule.forFeature(entities),
+      TransactionsModule,
+      EventEmitterModule.forRoot(),
       ...imports,
     ],
     providers,
   }).compile();
+  await module.init(); // subscribes the @OnEvent listeners among `providers`
   const close = module.close.bind(module);
   module.close = async () => {
     await close();

@@ -6,7 +6,8 @@ import { UnauthenticatedError } from '../../common/errors/domain.error.js';
 import { PasswordService } from '../../users/password.service.js';
 import type { User } from '../../users/user.entity.js';
 import { UsersService } from '../../users/users.service.js';
-import { SessionsService } from '../sessions.service.js';
+import { SessionsRepository } from '../../sessions/sessions.repository.js';
+import { SessionsService } from '../../sessions/sessions.service.js';
 import { TokensService } from '../tokens.service.js';
 import type { VerifiedJwt } from './bearer-jwt.strategy.js';
 import { JwtStrategy } from './jwt.strategy.js';
@@ -28,7 +29,7 @@ describe('JwtStrategy and TokensService', () => {
 
   beforeAll(async () => {
     process.env.JWT_SECRET = SECRET;
-    module = await createServiceModule([JwtStrategy, TokensService, SessionsService, UsersService, PasswordService]);
+    module = await createServiceModule([JwtStrategy, TokensService, SessionsService, SessionsRepository, UsersService, PasswordService]);
     strategy = module.get(JwtStrategy);
     user = await module.get(UsersService).create({ email: 'jwt@example.com', password: 'long enough pw' });
     sessionId = (await module.get(SessionsService).start(user.id, 'profile', {})).id;

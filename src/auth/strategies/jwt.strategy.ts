@@ -8,7 +8,7 @@ import type { Scope } from '../../common/decorators/scopes.decorator.js';
 import { UnauthenticatedError } from '../../common/errors/domain.error.js';
 import { MAX_ID } from '../../common/parse-id.pipe.js';
 import { authConfig, type AuthConfig } from '../../config/configuration.js';
-import { SessionsService } from '../sessions.service.js';
+import { SessionsService } from '../../sessions/sessions.service.js';
 import {
   ACCESS_TOKEN_TYP,
   ACCESS_TOKEN_TYPE,

@@ -1,10 +1,16 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { User } from '../../users/user.entity.js';
 import type { Scope } from './scopes.decorator.js';
+
+/**
+ * The signed-in account. users/user.entity.ts declares it to be its User (interface merging), so
+ * common/ names it without importing a feature.
+ */
+// oxlint-disable-next-line typescript/no-empty-object-type
+export interface PrincipalUser {}
 
 /** What the JWT strategy puts on the request once the token, user and session checked out. */
 export interface Principal {
-  user: User;
+  user: PrincipalUser;
   sessionId: string;
   scopes: Scope[];
 }

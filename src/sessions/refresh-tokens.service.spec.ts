@@ -9,6 +9,7 @@ import { PasswordService } from '../users/password.service.js';
 import { UsersService } from '../users/users.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
+import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 
 describe('RefreshTokensService', () => {
@@ -18,7 +19,7 @@ describe('RefreshTokensService', () => {
   let userId: number;
 
   beforeAll(async () => {
-    module = await createServiceModule([RefreshTokensService, SessionsService, UsersService, PasswordService]);
+    module = await createServiceModule([RefreshTokensService, SessionsService, SessionsRepository, UsersService, PasswordService]);
     tokens = module.get(RefreshTokensService);
     sessions = module.get(SessionsService);
     userId = (await module.get(UsersService).create({ email: 'refresh@example.com', password: 'long enough pw' })).id;
@@ -41,12 +42,11 @@ describe('RefreshTokensService', () => {
   });
 
   it('should leave no session behind when its refresh token cannot be stored', async () => {
-    // The session goes in; the next insert in the same transaction, the refresh token's, fails.
+    // The session goes in; the work after it in the same transaction fails.
     const start = sessions.start.bind(sessions);
-    vi.spyOn(sessions, 'start').mockImplementationOnce(async (user, scope, client, manager) => {
-      const session = await start(user, scope, client, manager);
-      vi.spyOn(manager!, 'insert').mockRejectedValueOnce(new Error('disk full'));
-      return session;
+    vi.spyOn(sessions, 'start').mockImplementationOnce(async (...args) => {
+      await start(...args);
+      throw new Error('disk full');
     });
     const count = async () => (await runSql(module.get(DataSource), 'SELECT COUNT(*) AS n FROM sessions')).at(0)?.n;
     const before = Number(await count());
@@ -75,7 +75,7 @@ describe('RefreshTokensService', () => {
   });
 
   it('should refuse a token it never issued', async () => {
-    await expect(tokens.rotate('made-up', {})).rejects.toEqual(expect.objectContaining({ error: 'invalid_grant' }));
+    await expect(tokens.rotate('made-up', {})).rejects.toEqual(expect.objectContaining({ code: 'invalid_grant' }));
   });
 
   describe('with a one-second grace window', () => {
@@ -87,7 +87,7 @@ describe('RefreshTokensService', () => {
     beforeAll(async () => {
       process.env.REFRESH_GRACE_SECONDS = '1';
       try {
-        graceModule = await createServiceModule([RefreshTokensService, SessionsService, UsersService, PasswordService]);
+        graceModule = await createServiceModule([RefreshTokensService, SessionsService, SessionsRepository, UsersService, PasswordService]);
       } finally {
         delete process.env.REFRESH_GRACE_SECONDS;
       }
@@ -116,7 +116,7 @@ describe('RefreshTokensService', () => {
       expect(Number(await liveTokens(session.id))).toBe(1);
 
       // Over a second after it was retired, the old token is a reuse.
-      await expect(rotation.rotate(token, {})).rejects.toEqual(expect.objectContaining({ error: 'invalid_grant' }));
+      await expect(rotation.rotate(token, {})).rejects.toEqual(expect.objectContaining({ code: 'invalid_grant' }));
       await expect(graceSessions.findLiveUser(session.id, owner)).resolves.toBeUndefined();
     });
 
@@ -149,7 +149,7 @@ describe('RefreshTokensService', () => {
         return row;
       });
 
-      await expect(rotation.rotate(token, {})).rejects.toEqual(expect.objectContaining({ error: 'invalid_grant' }));
+      await expect(rotation.rotate(token, {})).rejects.toEqual(expect.objectContaining({ code: 'invalid_grant' }));
       await expect(graceSessions.findLiveUser(session.id, owner)).resolves.toBeUndefined();
     });
   });

@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import { OAuthError } from '../common/errors/domain.error.js';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -12,7 +13,7 @@ const sha256 = (token: string) => createHash('sha256').update(token).digest('hex
 const unusable = () => new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
 
 /**
- * Opaque refresh tokens (256 bits), stored as SHA-256 and rotated on every use (RFC 9700 §4.14.2).
+ * The one writer of `refresh_tokens`. Opaque refresh tokens (256 bits), stored as SHA-256 and rotated on every use (RFC 9700 §4.14.2).
  * A token's successor is an HMAC of the token itself, so every concurrent refresh of one token
  * within the grace window gets the same successor without the server keeping any raw token.
  */
@@ -21,19 +22,24 @@ export class RefreshTokensService {
   private readonly successorKey: Buffer;
 
   constructor(
-    @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
+    private readonly db: TransactionHost<TransactionalAdapterTypeOrm>,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     private readonly sessions: SessionsService,
   ) {
     this.successorKey = createHmac('sha256', config.secret).update('refresh-token-successor').digest();
   }
 
+  /** The table, in the caller's transaction when there is one. */
+  private get tokens(): Repository<RefreshToken> {
+    return this.db.tx.getRepository(RefreshToken);
+  }
+
   /** A new session and its first refresh token, in one transaction (one commit). */
   async startSession(userId: number, scope: string, client: ClientInfo): Promise<{ session: Session; refreshToken: string }> {
     const refreshToken = randomBytes(32).toString('base64url');
-    const session = await this.tokens.manager.transaction(async (manager) => {
-      const started = await this.sessions.start(userId, scope, client, manager);
-      await manager.insert(RefreshToken, { sessionId: started.id, tokenHash: sha256(refreshToken), retiredAt: null });
+    const session = await this.db.withTransaction(async () => {
+      const started = await this.sessions.start(userId, scope, client);
+      await this.tokens.insert({ sessionId: started.id, tokenHash: sha256(refreshToken), retiredAt: null });
       return started;
     });
     return { session, refreshToken };
@@ -67,15 +73,15 @@ export class RefreshTokensService {
    * when the concurrent rotation that did retired it (exactly one updates the row).
    */
   private retire(row: RefreshToken, successor: string, client: ClientInfo): Promise<Date | null> {
-    return this.tokens.manager.transaction(async (manager) => {
-      const { affected } = await manager.update(RefreshToken, { id: row.id, retiredAt: IsNull() }, { retiredAt: new Date() });
+    return this.db.withTransaction(async () => {
+      const { affected } = await this.tokens.update({ id: row.id, retiredAt: IsNull() }, { retiredAt: new Date() });
       if (!affected) {
-        const stored = await manager.findOneBy(RefreshToken, { id: row.id });
+        const stored = await this.tokens.findOneBy({ id: row.id });
         if (!stored?.retiredAt) throw unusable(); // gone with its session meanwhile
         return stored.retiredAt;
       }
-      await manager.insert(RefreshToken, { sessionId: row.sessionId, tokenHash: sha256(successor), retiredAt: null });
-      await this.sessions.touch(row.sessionId, client, manager);
+      await this.tokens.insert({ sessionId: row.sessionId, tokenHash: sha256(successor), retiredAt: null });
+      await this.sessions.touch(row.sessionId, client);
       return null;
     });
   }
