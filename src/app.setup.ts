@@ -7,18 +7,21 @@ import { clientErrorHandler, frameworkErrors } from './common/framework-errors.j
 import { screenInput } from './common/input-screening.js';
 import { parseMultipart } from './common/multipart-body.js';
 import { setSecurityHeaders } from './common/security-headers.js';
-import { appConfig, authConfig, type AuthConfig } from './config/configuration.js';
+import { appConfig, authConfig, type AppConfig, type AuthConfig } from './config/configuration.js';
 
-/** Fastify as the contract wants it: trailing slashes accepted, bodies capped, request ids. */
-export function createAdapter(): FastifyAdapter {
+/**
+ * Fastify as the contract wants it: trailing slashes accepted, bodies capped, request ids. It is
+ * made before the application (and its ConfigModule) exists, so it takes appConfig() from the caller.
+ */
+export function createAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
-    bodyLimit: appConfig().bodyLimit,
+    bodyLimit: config.bodyLimit,
     // REQUEST_TIMEOUT_SECONDS bounds the headers (Node: 408, checked every second instead of every
     // 30 s) and, once routed, the body and the answer (Fastify: 408 while the body is incomplete,
     // else 503). Idle keep-alive connections close after 72 s, later than a load balancer's usual
     // 60 s, so the balancer closes first.
-    requestTimeout: appConfig().requestTimeoutSeconds * 1000,
-    handlerTimeout: appConfig().requestTimeoutSeconds * 1000,
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    handlerTimeout: config.requestTimeoutSeconds * 1000,
     http: { connectionsCheckingInterval: 1000 },
     keepAliveTimeout: 72_000,
     // Refusals made before any hook runs answer problem+json with the security headers too.
@@ -26,7 +29,7 @@ export function createAdapter(): FastifyAdapter {
     clientErrorHandler,
     // TRUST_PROXY trusts one hop (the peer): request.ip is the last X-Forwarded-For address, the
     // one our proxy appended; earlier entries are the client's to forge.
-    trustProxy: appConfig().trustProxy ? (_address: string, hop: number) => hop === 0 : false,
+    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     routerOptions: { ignoreTrailingSlash: true },
     // A caller's X-Request-Id (a proxy's, say) is kept; otherwise each request gets a UUID.
     requestIdHeader: 'x-request-id',

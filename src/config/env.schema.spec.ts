@@ -25,6 +25,22 @@ describe('validateEnv', () => {
     });
   });
 
+  it('should take whole numbers in digits only, naming the variable otherwise, and treat "" as unset', () => {
+    expect(validateEnv({ PORT: '', DATABASE_POOL_SIZE: '0012' })).toMatchObject({ PORT: 3000, DATABASE_POOL_SIZE: 12 });
+    expect(() => validateEnv({ DATABASE_POOL_SIZE: '-0012' })).toThrow(/DATABASE_POOL_SIZE must not be less than 1/);
+    for (const value of ['abc', '1e3', '0x10', ' 12 ', '12.5', '12abc']) {
+      expect(() => validateEnv({ PORT: value })).toThrow(/^Invalid configuration:\n {2}PORT: (.*; )?PORT must be an integer number/);
+    }
+  });
+
+  it('should validate the same variables once, and variables that differ again', () => {
+    const env = validateEnv({ PORT: '8081', UNRELATED: 'x' });
+    expect(validateEnv({ PORT: '8081', UNRELATED: 'y' })).toBe(env);
+    expect(validateEnv({ PORT: '8082' })).toMatchObject({ PORT: 8082 });
+    expect(() => validateEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => validateEnv({ PORT: 'eighty' })).toThrow(/PORT/);
+  });
+
   it('should name every bad variable in one message', () => {
     expect(() => validateEnv({ PORT: 'eighty', LOG_LEVEL: 'loud', ARGON2_MEMORY_COST: '1024' })).toThrow(
       /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,

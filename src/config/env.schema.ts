@@ -19,11 +19,16 @@ export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' ? true : value === 'false' ? false : value;
 
+// Digits only: "1e3", "0x10", " 12 " or "12.5" stay strings, which @IsInt() then refuses by name.
+const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+
 /** Every environment variable the server reads, with its default. */
 export class Env {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
+  @Transform(toInteger)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -39,6 +44,7 @@ export class Env {
   DATABASE_URL = 'sqlite:data/recipes.db';
 
   /** PostgreSQL connections per instance (SQLite uses one). */
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -69,11 +75,13 @@ export class Env {
   @MinLength(1)
   JWT_AUDIENCE = 'recipe-api';
 
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(24 * 60)
   ACCESS_TOKEN_EXPIRE_MINUTES = 30;
 
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(365)
@@ -95,28 +103,33 @@ export class Env {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  @Transform(toInteger)
   @IsInt()
   @Min(1024)
   @Max(1024 * 1024)
   BODY_LIMIT_BYTES = 100 * 1024;
 
   /** For the headers to arrive, then for the body and the answer: late, 408 (body) or 503 (answer). */
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(600)
   REQUEST_TIMEOUT_SECONDS = 30;
 
   // OWASP's argon2id floor: 19 MiB, 2 iterations, 1 lane. Only stronger settings are accepted.
+  @Transform(toInteger)
   @IsInt()
   @Min(19456)
   @Max(1024 * 1024)
   ARGON2_MEMORY_COST = 19456;
 
+  @Transform(toInteger)
   @IsInt()
   @Min(2)
   @Max(20)
   ARGON2_TIME_COST = 2;
 
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(16)
@@ -127,16 +140,19 @@ export class Env {
   RATE_LIMIT_ENABLED = true;
 
   /** Per client IP, per auth route, per minute. */
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(100000)
   AUTH_RATE_LIMIT_PER_MINUTE = 30;
 
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(1000)
   LOGIN_MAX_FAILURES = 10;
 
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(24 * 60)
@@ -158,11 +174,13 @@ export class Env {
   @IsBoolean()
   TRUST_PROXY = false;
 
+  @Transform(toInteger)
   @IsInt()
   @Min(0)
   @Max(300)
   REFRESH_GRACE_SECONDS = 10;
 
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(365)
@@ -232,24 +250,13 @@ export function estimatedSecretBits(secret: string): number {
   return Math.min(shannonBits(symbols), shannonBits(steps)) * novelLength(symbols);
 }
 
-const numeric = new Set([
-  'PORT',
-  'DATABASE_POOL_SIZE',
-  'ACCESS_TOKEN_EXPIRE_MINUTES',
-  'REFRESH_TOKEN_EXPIRE_DAYS',
-  'BODY_LIMIT_BYTES',
-  'REQUEST_TIMEOUT_SECONDS',
-  'ARGON2_MEMORY_COST',
-  'ARGON2_TIME_COST',
-  'ARGON2_PARALLELISM',
-  'AUTH_RATE_LIMIT_PER_MINUTE',
-  'LOGIN_MAX_FAILURES',
-  'LOGIN_FAILURE_WINDOW_MINUTES',
-  'REFRESH_GRACE_SECONDS',
-  'SESSION_IDLE_DAYS',
-]);
+// The last environment validated: every config namespace and the HTTP adapter read the same one.
+let last: { variables: string; env: Env } | undefined;
 
-/** Validates the environment; throws one message naming every bad variable. */
+/**
+ * Validates the environment; throws one message naming every bad variable. The same variables
+ * again answer the same Env without validating twice.
+ */
 export function validateEnv(raw: Record<string, unknown>): Env {
   const known = Object.keys(new Env()).concat(
     'JWT_SECRET',
@@ -265,8 +272,10 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   for (const key of known) {
     const value = raw[key];
     if (value === undefined || value === '') continue;
-    picked[key] = numeric.has(key) && typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+    picked[key] = value;
   }
+  const variables = JSON.stringify(picked);
+  if (last?.variables === variables) return last.env;
   const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, forbidNonWhitelisted: false });
   const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
@@ -292,5 +301,6 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
+  last = { variables, env };
   return env;
 }

@@ -4,6 +4,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createAdapter } from '../../src/app.setup.js';
+import { appConfig } from '../../src/config/configuration.js';
 import { createTestDatabase, runSql } from './database.js';
 
 export interface TestApp {
@@ -34,7 +35,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   let app: NestFastifyApplication | undefined;
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter());
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(appConfig()));
     await configureApp(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
