@@ -1,6 +1,6 @@
 import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -8,7 +8,6 @@ import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
 import { ScopesGuard } from './auth/guards/scopes.guard.js';
 import { logSerializers } from './common/log-serializers.js';
-import { NoStoreInterceptor } from './common/no-store.interceptor.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { ThrottlingModule } from './common/throttling/throttling.module.js';
 import { AppValidationPipe } from './common/validation.pipe.js';
@@ -44,8 +43,8 @@ import { UsersModule } from './users/users.module.js';
         forRoutes: [{ path: '{/*splat}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.logLevel,
+          // No redact paths: the serializers write no header and no body, so there is nothing to redact.
           serializers: logSerializers,
-          redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
         },
       }),
     }),
@@ -68,7 +67,6 @@ import { UsersModule } from './users/users.module.js';
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
-    { provide: APP_INTERCEPTOR, useClass: NoStoreInterceptor },
   ],
 })
 export class AppModule {}

@@ -6,7 +6,8 @@ import { isAllowedOrigin } from './common/allowed-origin.js';
 import { clientErrorHandler, frameworkErrors } from './common/framework-errors.js';
 import { screenInput } from './common/input-screening.js';
 import { parseMultipart } from './common/multipart-body.js';
-import { setSecurityHeaders } from './common/security-headers.js';
+import { noStoreForBearerAnswers } from './common/no-store.js';
+import { SECURITY_HEADERS } from './common/security-headers.js';
 import { appConfig, authConfig, type AppConfig, type AuthConfig } from './config/configuration.js';
 
 /**
@@ -63,7 +64,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   const fastify = app.getHttpAdapter().getInstance();
   // Helmet's headers (collected once, see security-headers.ts) on every answer, errors included.
   fastify.addHook('onRequest', (_request, reply, done) => {
-    setSecurityHeaders(reply.raw);
+    reply.headers(SECURITY_HEADERS);
     done();
   });
   // Cookie mode (REFRESH_COOKIE) carries the refresh token in an HttpOnly cookie.
@@ -74,5 +75,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   fastify.removeContentTypeParser('text/plain');
   // Every parsed body, query and path is screened once, before guards, strategies and pipes.
   fastify.addHook('preValidation', screenInput);
+  fastify.addHook('onSend', noStoreForBearerAnswers);
   return app;
 }
