@@ -34,6 +34,26 @@ describe('CredentialsService', () => {
     await expect(credentials.verify('verify@example.com', 'right password')).resolves.toBeNull();
   });
 
+  it('should spend one argon2 verify on an unknown email and on an inactive account, as on a wrong password', async () => {
+    const user = await users.create({ email: 'cost@example.com', password: 'right password' });
+    const verify = vi.spyOn(module.get(PasswordService), 'verify');
+    try {
+      const calls: number[] = [];
+      for (const email of ['cost@example.com', 'nobody-cost@example.com']) {
+        verify.mockClear();
+        await expect(credentials.verify(email, 'wrong password')).resolves.toBeNull();
+        calls.push(verify.mock.calls.length);
+      }
+      await users.update(user, { is_active: false });
+      verify.mockClear();
+      await expect(credentials.verify('cost@example.com', 'right password')).resolves.toBeNull();
+      calls.push(verify.mock.calls.length);
+      expect(calls).toEqual([1, 1, 1]);
+    } finally {
+      verify.mockRestore();
+    }
+  });
+
   it('should refuse a password change with the wrong current password, on current_password', async () => {
     const user = await users.create({ email: 'wrong@example.com', password: 'first password' });
     await expect(

@@ -37,7 +37,15 @@ describe('PasswordService', () => {
     expect(passwords.needsRehash(await passwords.hash('pw'))).toBe(false);
   });
 
-  it('should still fail after spending a verify for an unknown account', async () => {
-    await expect(passwords.verifyNothing('whatever')).resolves.toBe(false);
+  it('should spend exactly one argon2 verify of the given password for an unknown account, and fail', async () => {
+    const verify = vi.spyOn(passwords, 'verify');
+    try {
+      await expect(passwords.verifyNothing('whatever')).resolves.toBe(false);
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(verify).toHaveBeenCalledWith(expect.stringMatching(/^\$argon2id\$/), 'whatever');
+      await expect(verify.mock.results[0]!.value).resolves.toBe(false);
+    } finally {
+      verify.mockRestore();
+    }
   });
 });
