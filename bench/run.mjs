@@ -1,5 +1,8 @@
+// @ts-check
 // npm run bench [-- --rounds 3 --duration 5 --only me,health --pg --baseline ../other-build]
-// The npm script builds first (nest build); this file only runs dist/main.js. See README "Performance".
+// The runner: prepares the data, starts the servers, runs the scenarios (lib/scenarios.mjs) in
+// interleaved rounds and prints the report (lib/report.mjs). The npm script builds first; this
+// file only runs dist/ and bench/floor-app.mjs. See docs/performance.md.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -8,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hash, verify } from '@node-rs/argon2';
-import { prepareScenario, runScenario, scenarios } from './lib/load.mjs';
+import { prepareScenario, runScenario, scenarios } from './lib/scenarios.mjs';
 import { compare, median, render, summarize, targets } from './lib/report.mjs';
-import { login, me, pgAdmin, seedRecipes, signUp, userIds } from './lib/seed.mjs';
+import { login, me, pgAdmin, seedRecipes, signUp } from './lib/seed.mjs';
 import { cpuSeconds, freePort, residentMb, settle, startServer, stopServer } from './lib/server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,8 +48,8 @@ if (args.help) {
   --accounts N      accounts the logins rotate over (64)
   --storm N         logins in flight during the storm (64)
   --starts N        server starts timed for the cold start (3)
-  --only a,b        only these scenarios: health,me,list-small,list-large,search-small,search-large,
-                    create,login,refresh,storm
+  --only a,b        only these scenarios: floor,health,me,list-small,list-large,search-small,
+                    search-large,create,login,refresh,storm
   --pg              PostgreSQL: fresh databases on --pg-url (postgres://postgres@127.0.0.1:5432)
   --baseline DIR    also run the build in DIR (another checkout after \`npm run build\`) on its own
                     servers, each scenario right after this one's: a before/after in one run
@@ -56,6 +59,7 @@ if (args.help) {
   --out FILE        where the JSON goes (bench/results/latest.json)`);
   process.exit(0);
 }
+/** @param {keyof typeof args} name */
 const int = (name) => {
   const value = Number(args[name]);
   if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
@@ -77,6 +81,7 @@ const only = args.only?.split(',').map((s) => s.trim());
 const nodeArgs = args['node-args'].split(' ').filter(Boolean);
 if (args.profile) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(args.profile)}`);
 
+/** This checkout and the baseline's, each gathering its data, servers and results as the run goes. @type {any[]} */
 const builds = [{ key: 'current', dir: root }];
 if (args.baseline) builds.push({ key: 'baseline', dir: resolve(args.baseline) });
 for (const { dir } of builds) {
@@ -86,6 +91,7 @@ for (const { dir } of builds) {
   }
 }
 
+/** @param {string} message */
 const log = (message) => console.log(`[bench] ${message}`);
 const work = mkdtempSync(join(tmpdir(), 'recipe-bench-'));
 const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -206,9 +212,9 @@ async function prepareData(build) {
   const firstLarge = await start(build, 'large', largeUrl);
   const [writerB] = await signUp(firstLarge, 1, 'writer', password);
   await stop(firstLarge);
-  for (const [name, url, count] of [['small', smallUrl, config.small], ['large', largeUrl, config.large]]) {
+  for (const [name, url, count] of /** @type {const} */ ([['small', smallUrl, config.small], ['large', largeUrl, config.large]])) {
     const t = performance.now();
-    await seedRecipes(url, count, await userIds(url));
+    await seedRecipes(root, baseEnv, url, count);
     log(`${build.key}: seeded ${count} recipes into the ${name} database in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   return { smallUrl, largeUrl, firstBootMs, accounts, writerA, writerB };
@@ -274,6 +280,10 @@ async function main() {
   for (const build of builds) {
     Object.assign(build, await startServers(build, build.data));
   }
+  // One floor for every build, started like the server but from this checkout.
+  const floor = await startServer({ name: 'floor', port: await freePort(), env: {}, nodeArgs, cwd: root, script: 'bench/floor-app.mjs', readyPath: '/' });
+  running.add(floor);
+  const { recipeRow } = await import(join(root, 'dist/database/bulk-recipes.js'));
   await sleep(2000);
   for (const build of builds) {
     const { a, b, data } = build;
@@ -281,7 +291,7 @@ async function main() {
     const meToken = (await login(a, data.writerA)).access_token;
     await me(a, meToken);
     const writeToken = (await login(b, data.writerB)).access_token;
-    const all = scenarios({ a, b, small: config.small, large: config.large, accounts: data.accounts, meToken, writeToken, connections: config.connections, stormLogins: config.storm });
+    const all = scenarios({ floor, a, b, recipeRow, small: config.small, large: config.large, accounts: data.accounts, meToken, writeToken, connections: config.connections, stormLogins: config.storm });
     build.scenarios = all.filter((s) => !only || only.includes(s.name));
     if (build.scenarios.length === 0) throw new Error(`--only matched no scenario (${all.map((s) => s.name).join(', ')})`);
     build.results = Object.fromEntries(build.scenarios.map((s) => [s.name, { label: s.label, rounds: [], rssPeakMb: 0 }]));
@@ -316,6 +326,7 @@ async function main() {
         }, 200);
         const prepared = await prepareScenario(scenario);
         const cpuBefore = cpuSeconds(scenario.server.pid);
+        /** @type {import('./lib/report.mjs').Round} */
         let r;
         try {
           r = await runScenario(scenario, config.duration, prepared);
@@ -357,6 +368,7 @@ async function main() {
     await stop(build.b);
     build.goals = targets(build);
   }
+  await stop(floor);
   machine.loadAtEnd = machineLoad();
 
   const report = {

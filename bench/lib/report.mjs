@@ -1,5 +1,11 @@
-// Medians over rounds, the issue's targets, and the printed table.
+// @ts-check
+// The report: medians over rounds, the targets, and the printed tables.
 
+/** @typedef {import('./scenarios.mjs').Figures & { cpuMsPerRequest?: { main: number, all: number }, verifyMs?: number, limitPerSecond?: number, parallelPerSecond?: number }} Round */
+/** @typedef {{ label: string, rounds: Round[], rssPeakMb: number, summary?: any, loginSummary?: any }} Result */
+/** @typedef {{ name: string, figure: number | undefined, shown: string, pass: boolean | undefined }} Target */
+
+/** @param {number[]} values */
 export function median(values) {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((x, y) => x - y);
   if (sorted.length === 0) return NaN;
@@ -7,10 +13,12 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** @param {number[]} values */
 const spread = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
 
-/** Median, min and max over the rounds of each figure, and the failure counts summed. */
+/** Median, min and max over the rounds of each figure, and the failure counts summed. @param {Round[]} rounds */
 export function summarize(rounds) {
+  /** @param {'requests' | 'errors' | 'timeouts' | 'non2xx'} key */
   const sum = (key) => rounds.reduce((total, r) => total + r[key], 0);
   return {
     rps: spread(rounds.map((r) => r.rps)),
@@ -27,7 +35,10 @@ export function summarize(rounds) {
   };
 }
 
-/** Per-round ratio of two scenarios' throughput, so both figures come from the same moment. */
+/**
+ * Per-round ratio of two scenarios' throughput, so both figures come from the same moment.
+ * @param {Record<string, Result>} results @param {string} top @param {string} bottom
+ */
 function roundRatio(results, top, bottom) {
   const a = results[top]?.rounds;
   const b = results[bottom]?.rounds;
@@ -35,13 +46,26 @@ function roundRatio(results, top, bottom) {
   return median(a.map((r, i) => r.rps / b[i].rps));
 }
 
-/** The issue's targets, each with its figure and whether it holds (undefined: not measured). */
+/**
+ * The targets, each with its figure and whether it holds (undefined: not measured).
+ * @param {{ results: Record<string, Result>, coldStart: any, memory: any }} build @returns {Target[]}
+ */
 export function targets({ results, coldStart, memory }) {
+  /** @type {Target[]} */
   const list = [];
+  /** @param {string} name @param {number | undefined} figure @param {string} shown @param {boolean | undefined} pass */
   const add = (name, figure, shown, pass) => list.push({ name, figure, shown, pass });
+  /** @param {number | undefined} ratio */
+  const percent = (ratio) => (ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(0)}%`);
+
+  // The cost of a request: throughput as a fraction of the bare Nest + Fastify app's, same round.
+  for (const [name, label, floor] of /** @type {const} */ ([['health', '/health', 0.7], ['me', '/auth/me', 0.4]])) {
+    const ratio = roundRatio(results, name, 'floor');
+    add(`${label} throughput >= ${floor * 100}% of the bare app`, ratio, percent(ratio), ratio === undefined ? undefined : ratio >= floor);
+  }
 
   const me = roundRatio(results, 'me', 'health');
-  add('/auth/me throughput >= 60% of /health', me, me === undefined ? 'n/a' : `${(me * 100).toFixed(0)}%`, me === undefined ? undefined : me >= 0.6);
+  add('/auth/me throughput >= 60% of /health', me, percent(me), me === undefined ? undefined : me >= 0.6);
 
   // Each round's logins/s against cores ÷ one verify timed just before, in that round.
   const rounds = results.login?.rounds;
@@ -78,16 +102,20 @@ export function targets({ results, coldStart, memory }) {
   return list;
 }
 
+/** @param {number | undefined} n @param {number} [digits] */
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+/** @param {{ median: number, min: number, max: number }} s @param {number} [digits] */
 const range = (s, digits) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 
+/** @param {string[]} header @param {(string | number)[][]} rows */
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  /** @param {(string | number)[]} cells */
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-/** The results as Markdown tables (printed, and pasted into the README). */
+/** The results as Markdown tables (printed, and pasted into docs/performance.md). @param {any} build */
 export function render({ results, argon2, coldStart, memory, goals, machine, config }) {
   const rows = Object.values(results).map((r) => [
     r.label,
@@ -137,8 +165,12 @@ export function render({ results, argon2, coldStart, memory, goals, machine, con
   return `${about}\n\n${scenarioTable}\n\n${extra}\n\n${goalTable}\n`;
 }
 
-/** Current against baseline, scenario by scenario and target by target (the same run, same noise). */
+/**
+ * Current against baseline, scenario by scenario and target by target (the same run, same noise).
+ * @param {any} current @param {any} baseline
+ */
 export function compare(current, baseline) {
+  /** @param {number} now @param {number} before */
   const change = (now, before) => (Number.isFinite(now / before) ? `${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(0)}%` : '-');
   const rows = Object.entries(current.results).map(([name, r]) => {
     const b = baseline.results[name];

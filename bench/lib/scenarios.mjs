@@ -1,8 +1,35 @@
+// @ts-check
 // The scenarios, each one autocannon run (the storm: two at once) against a running server.
 import autocannon from 'autocannon';
 import { Agent, get } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SEARCH_KEYWORDS, login, pool, recipeRow } from './seed.mjs';
+import { login, pool } from './seed.mjs';
+
+/** @typedef {import('./server.mjs').Server} Server */
+/** @typedef {{ email: string, password: string }} Account */
+/**
+ * One round's figures for one scenario (the storm adds its logins' figures).
+ * @typedef {{ rps: number, p50: number, p99: number, max?: number, requests: number, errors: number,
+ *   timeouts: number, non2xx: number, statusCodes: Record<string, number>, logins?: Figures }} Figures
+ */
+/**
+ * @typedef {object} Scenario
+ * @property {string} name
+ * @property {string} label
+ * @property {Server} server the process it loads (its CPU time is read around each run)
+ * @property {(prepared?: any) => autocannon.Options} [opts] one autocannon run
+ * @property {() => Promise<any>} [prepare] set-up before each timed run, not timed
+ * @property {(seconds: number) => Promise<Figures>} [run] a scenario that is not one autocannon run
+ */
+
+/**
+ * The search scenario cycles through these: two common words (1 label in 20 each), a rare one
+ * (1 in 10,000) and one no label has. The last two make the server scan the whole table, as any
+ * selective search does without a text index. src/database/bulk-recipes.ts makes the labels.
+ */
+export const SEARCH_KEYWORDS = ['chicken', 'curry', 'vesuvio', 'quinoa'];
+
+/** @param {autocannon.Options} opts @returns {Promise<autocannon.Result>} */
 
 function fire(opts) {
   return new Promise((resolve, reject) => {
@@ -10,7 +37,7 @@ function fire(opts) {
   });
 }
 
-/** One round's figures for one scenario. */
+/** @param {autocannon.Result} result @returns {Figures} */
 export function figures(result) {
   return {
     rps: result.requests.total / result.duration,
@@ -30,9 +57,12 @@ export function figures(result) {
  * GET `url` every `everyMs` on a schedule that does not wait for answers (open loop, so a stall
  * shows in the figures instead of delaying the samples), each latency measured from its due time.
  */
+/** @param {string} url @param {number} seconds @param {number} everyMs @returns {Promise<Figures>} */
 async function probe(url, seconds, everyMs) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  /** @type {number[]} */
   const latencies = [];
+  /** @type {Record<string, number>} */
   const statusCodes = {};
   let errors = 0;
   const pending = [];
@@ -76,10 +106,12 @@ async function probe(url, seconds, everyMs) {
   };
 }
 
+/** @param {Account} account */
 const form = (account) =>
   new URLSearchParams({ grant_type: 'password', username: account.email, password: account.password }).toString();
 
 /** Password-grant logins spread over the account pool, so no account has more than a couple in flight. */
+/** @param {Account[]} accounts @returns {autocannon.Request[]} */
 function loginRequests(accounts) {
   let next = 0;
   return [
@@ -98,6 +130,7 @@ function loginRequests(accounts) {
  * spares cover requests cut off at the end of a run. What is measured is the whole rotation
  * (lookup with session and user, retire, insert the successor, touch the session, sign a JWT).
  */
+/** @param {string[]} tokens @returns {autocannon.Request[]} */
 function refreshRequests(tokens) {
   const queue = [...tokens];
   return [
@@ -114,19 +147,28 @@ function refreshRequests(tokens) {
 }
 
 /**
- * The scenarios in the order a round runs them. `a` is the server with the small dataset, `b` the
- * one with the large dataset; POST /recipes writes to `b`, where a few thousand rows more change
- * nothing, so `a` stays at its size for the list and search comparison.
+ * The scenarios in the order a round runs them. `floor` is the bare Nest + Fastify app
+ * (bench/floor-app.mjs), `a` the server with the small dataset, `b` the one with the large
+ * dataset; POST /recipes writes to `b`, where a few thousand rows more change nothing, so `a`
+ * stays at its size for the list and search comparison. `recipeRow` is the data generator of
+ * the build (src/database/bulk-recipes.ts), so new recipes continue the seeded mix.
+ * @param {{ floor: Server, a: Server, b: Server, small: number, large: number, accounts: Account[],
+ *   meToken: string, writeToken: string, connections: number, stormLogins: number,
+ *   recipeRow: (i: number, owners: number[]) => [string, string | null, string, number] }} setting
+ * @returns {Scenario[]}
  */
-export function scenarios({ a, b, small, large, accounts, meToken, writeToken, connections, stormLogins }) {
+export function scenarios({ floor, a, b, small, large, accounts, meToken, writeToken, connections, stormLogins, recipeRow }) {
   const base = { connections };
   let created = large;
+  /** @param {Server} server */
   const search = (server) => ({
     ...base,
     url: server.url,
     requests: SEARCH_KEYWORDS.map((keyword) => ({ method: 'GET', path: `/api/v1/recipes/search?keyword=${keyword}&max_results=10` })),
   });
   return [
+    // The floor: what Nest and Fastify cost with nothing of this server on the path.
+    { name: 'floor', label: 'GET / (bare Nest + Fastify)', server: floor, opts: () => ({ ...base, url: `${floor.url}/` }) },
     { name: 'health', label: 'GET /health', server: a, opts: () => ({ ...base, url: `${a.url}/health` }) },
     {
       name: 'me',
@@ -188,13 +230,17 @@ export function scenarios({ a, b, small, large, accounts, meToken, writeToken, c
   ];
 }
 
-/** What a scenario needs set up before it is timed (the refresh tokens), or undefined. */
+/** What a scenario needs set up before it is timed (the refresh tokens), or undefined. @param {Scenario} scenario */
 export function prepareScenario(scenario) {
   return scenario.prepare ? scenario.prepare() : Promise.resolve(undefined);
 }
 
-/** Runs one scenario for `seconds` and returns its figures. */
+/**
+ * Runs one scenario for `seconds` and returns its figures.
+ * @param {Scenario} scenario @param {number} seconds @param {any} [prepared] @returns {Promise<Figures>}
+ */
 export async function runScenario(scenario, seconds, prepared) {
   if (scenario.run) return scenario.run(seconds);
+  if (!scenario.opts) throw new Error(`scenario ${scenario.name} has neither run nor opts`);
   return figures(await fire({ ...scenario.opts(prepared ?? (await prepareScenario(scenario))), duration: seconds }));
 }
