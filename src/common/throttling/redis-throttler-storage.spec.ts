@@ -1,3 +1,4 @@
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import {
@@ -98,5 +99,35 @@ describe('RedisThrottlerStorage', () => {
       ].sort(),
     );
     for (const key of keys) expect(await admin.pttl(key)).toBeGreaterThan(55_000);
+  });
+
+  describe("the package's own script, which this storage replaces", () => {
+    let own: ThrottlerStorageRedisService;
+    beforeAll(() => {
+      own = new ThrottlerStorageRedisService(client);
+    });
+
+    it('should fail on the first refusal with blockDuration 0 (Redis refuses SET … PX 0), so every limited client would fall back to memory', async () => {
+      await own.increment('ip', 60_000, 1, 0, 'default');
+      await expect(own.increment('ip', 60_000, 1, 0, 'default')).rejects.toThrow(/invalid expire time/);
+    });
+
+    it('should block a whole blockDuration from the refusal, past the end of the window, where ours answers the wait for a free slot', async () => {
+      // Two requests 50 s ago: 10 s of the minute are left.
+      await own.increment('own', 60_000, 2, 60_000, 'default');
+      await own.increment('own', 60_000, 2, 60_000, 'default');
+      await admin.pexpire(`${prefix}{own:default}:hits`, 10_000);
+      await expect(own.increment('own', 60_000, 2, 60_000, 'default')).resolves.toMatchObject({
+        isBlocked: true,
+        timeToBlockExpire: 60,
+      });
+
+      const [seconds] = await admin.time();
+      const fiftySecondsAgo = (Number(seconds) - 50) * 1000;
+      await admin.zadd(`${prefix}{ours:default}:hits`, fiftySecondsAgo, 'a', fiftySecondsAgo, 'b');
+      const refused = await storage.increment('ours', 60_000, 2, 0, 'default');
+      expect(refused.isBlocked).toBe(true);
+      expect(refused.timeToBlockExpire).toBeLessThanOrEqual(10);
+    });
   });
 });
