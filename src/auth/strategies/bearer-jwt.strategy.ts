@@ -9,11 +9,19 @@ export interface VerifiedJwt {
 
 type Verified = (error: unknown, principal?: unknown, info?: unknown) => void;
 
+/** The request carried no bearer token at all (RFC 6750 §3.1: answered without an error code). */
+export class MissingBearerTokenError extends Error {
+  constructor() {
+    super('No bearer token');
+    this.name = 'MissingBearerTokenError';
+  }
+}
+
 const fromBearerHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /**
  * passport-jwt's flow with a pluggable async verifier: passport-jwt can only verify through
- * jsonwebtoken, which has no EdDSA. No bearer token → fail("No auth token"); a token the verifier
+ * jsonwebtoken, which has no EdDSA. No bearer token → fail(MissingBearerTokenError); a token the verifier
  * refuses → fail(its error); otherwise the verified JWT goes to the strategy's validate().
  */
 export class BearerJwtStrategy extends passport.Strategy {
@@ -28,7 +36,7 @@ export class BearerJwtStrategy extends passport.Strategy {
 
   override authenticate(request: Parameters<typeof fromBearerHeader>[0]): void {
     const token = fromBearerHeader(request);
-    if (!token) return this.fail(new Error('No auth token'));
+    if (!token) return this.fail(new MissingBearerTokenError());
     void this.verifyToken(token).then(
       (jwt) =>
         this.verified(jwt, (error, principal, info) => {
