@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { scopeDescriptions } from './auth/scope-policy.js';
 import { ProblemDto } from './common/api-errors.decorator.js';
 
 /** The OpenAPI document: the password flow (token URL, the three scopes) and a bearer field. */
@@ -15,17 +16,17 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       flows: {
         password: {
           tokenUrl: '/api/v1/auth/login',
-          scopes: {
-            profile: 'Read and change your own account',
-            'recipes:write': 'Create, change and delete your recipes',
-            'users:admin': 'Manage all users (superusers only)',
-          },
+          scopes: scopeDescriptions(),
         },
       },
     })
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     // REFRESH_COOKIE=true: /auth/refresh also reads the refresh token from this HttpOnly cookie.
-    .addCookieAuth('refresh_token', { type: 'apiKey', in: 'cookie', name: 'refresh_token' }, 'refresh_cookie')
+    .addCookieAuth(
+      'refresh_token',
+      { type: 'apiKey', in: 'cookie', name: 'refresh_token' },
+      'refresh_cookie',
+    )
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
 }

@@ -1,24 +1,19 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCookieAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
 import { RateLimited } from '../common/throttling/rate-limited.decorator.js';
 import { ApiAuthenticated } from '../common/decorators/scopes.decorator.js';
 import { UserDto } from '../users/dto/user.dto.js';
-import type { User } from '../users/user.entity.js';
 import { AuthService } from './auth.service.js';
+import { clientOf } from './client-info.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
-import { OAuthErrorDto, TokenDto } from './dto/token.dto.js';
+import type { TokenDto } from './dto/token.dto.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
 import { RefreshCookie } from './refresh-cookie.js';
-import type { ClientInfo } from '../sessions/sessions.service.js';
-
-const clientOf = (request: FastifyRequest): ClientInfo => ({
-  userAgent: request.headers['user-agent'],
-  ip: request.ip,
-});
+import { TokenEndpoint } from './token-endpoint.decorator.js';
 
 @ApiTags('auth')
 @RateLimited()
@@ -33,42 +28,44 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
-  @UseGuards(LocalAuthGuard)
+  @TokenEndpoint({ checksPassword: true })
+  @UseGuards(LocalAuthGuard) // runs the grant: the token answer is request.user
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data', 'application/json')
   @ApiBody({ type: LoginDto })
-  @ApiResponse({ status: 400, type: OAuthErrorDto, description: 'RFC 6749 §5.2 error' })
-  async login(
-    @Req() request: FastifyRequest & { user: User },
-    @Body() dto: LoginDto,
+  login(
+    @Req() request: FastifyRequest & { user: TokenDto },
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TokenDto> {
-    return this.cookie.attach(request, reply, await this.auth.login(request.user, dto.scope, clientOf(request)));
+  ): TokenDto {
+    return this.cookie.attach(request, reply, request.user);
   }
 
   /** Trade a refresh token for new tokens; the old refresh token is retired. */
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @Header('Pragma', 'no-cache')
+  @TokenEndpoint()
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiCookieAuth('refresh_cookie')
-  @ApiResponse({ status: 400, type: OAuthErrorDto, description: 'RFC 6749 §5.2 error' })
   async refresh(
     @Req() request: FastifyRequest,
     @Body() dto: RefreshDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenDto> {
-    return this.cookie.attach(request, reply, await this.auth.refresh(this.cookie.read(request, dto), clientOf(request)));
+    return this.cookie.attach(
+      request,
+      reply,
+      await this.auth.refresh(this.cookie.read(request, dto), clientOf(request)),
+    );
   }
 
   /** End this session: its access tokens stop working at once. */
   @Post('logout')
   @HttpCode(204)
   @ApiAuthenticated()
-  async logout(@CurrentUser() { sessionId }: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  async logout(
+    @CurrentUser() { sessionId }: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     this.cookie.clear(reply);
     await this.auth.logout(sessionId);
   }

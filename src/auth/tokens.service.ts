@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import { SCOPES, type Scope } from '../common/decorators/scopes.decorator.js';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
 import type { User } from '../users/user.entity.js';
+import type { Scope } from './scope-policy.js';
 
 export const ACCESS_TOKEN_TYPE = 'access_token';
 export const ACCESS_TOKEN_TYP = 'at+jwt'; // RFC 9068 §2.1
@@ -18,11 +18,6 @@ export interface AccessTokenClaims {
   jti: string;
   iss: string;
   aud: string;
-}
-
-/** The scopes this user may hold right now: `users:admin` is for superusers only. */
-export function allowedScopes(user: User): Scope[] {
-  return user.isSuperuser ? [...SCOPES] : SCOPES.filter((scope) => scope !== 'users:admin');
 }
 
 @Injectable()

@@ -4,21 +4,24 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   DomainError,
   InsufficientScopeError,
-  OAuthError,
   TooManyRequestsError,
   UnauthenticatedError,
 } from './errors/domain.error.js';
 import { isDatabaseUnavailable } from './errors/database-errors.js';
 
-interface Problem {
+export interface Problem {
   status: number;
   type: string;
   detail: string;
   errors?: { field: string; message: string }[];
 }
 
-// RFC 6749 §5.2: the token endpoints answer errors in OAuth's shape, not problem+json.
-const TOKEN_ENDPOINT = /^\/api\/v1\/auth\/(login|refresh)\/?(\?|$)/;
+/**
+ * Fastify route config key (`@RouteConfig`) naming the filter that answers a route's errors in
+ * its own shape. Nest's route filters (`@UseFilters`) see what guards, pipes and the handler
+ * throw; this one also gets what Fastify raised before them (body parser, preValidation hooks).
+ */
+export const ROUTE_ERROR_FILTER = 'errorFilter';
 
 // Framework and library messages never reach clients: each status gets our own sentence.
 const DETAILS: Record<number, string> = {
@@ -37,6 +40,27 @@ const DETAILS: Record<number, string> = {
 // RFC 6750 §3: error_description is a quoted string without '"' or '\'.
 const quoted = (text: string) => `"${text.replace(/["\\]/g, "'")}"`;
 
+/** The headers an error answer carries whatever its body's shape: RFC 6750's challenge, Retry-After. */
+export function setErrorHeaders(exception: unknown, problem: Problem, reply: FastifyReply): void {
+  // The rest of a late body may still be on its way: the connection is not reused.
+  if (problem.status === 408) reply.header('Connection', 'close');
+  if (exception instanceof UnauthenticatedError) {
+    reply.header(
+      'WWW-Authenticate',
+      exception.invalidToken
+        ? `Bearer error="invalid_token", error_description=${quoted(exception.message)}`
+        : 'Bearer',
+    );
+  } else if (exception instanceof InsufficientScopeError) {
+    reply.header(
+      'WWW-Authenticate',
+      `Bearer error="insufficient_scope", scope="${exception.scope}", error_description=${quoted(exception.message)}`,
+    );
+  } else if (exception instanceof TooManyRequestsError) {
+    reply.header('Retry-After', String(exception.retryAfterSeconds));
+  }
+}
+
 /** Turns every error into RFC 9457 problem details; nothing internal reaches the client. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -45,45 +69,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const problem = this.toProblem(exception, request);
+    const routeFilter = (
+      request.routeOptions?.config as { [ROUTE_ERROR_FILTER]?: ExceptionFilter } | undefined
+    )?.[ROUTE_ERROR_FILTER];
+    if (routeFilter) return routeFilter.catch(exception, host);
+
+    const problem = describeError(exception, request);
     if (problem.status >= 500) this.logger.error(exception);
-    // The rest of a late body may still be on its way: the connection is not reused.
-    if (problem.status === 408) reply.header('Connection', 'close');
-
-    if (exception instanceof UnauthenticatedError) {
-      reply.header(
-        'WWW-Authenticate',
-        exception.invalidToken
-          ? `Bearer error="invalid_token", error_description=${quoted(exception.message)}`
-          : 'Bearer',
-      );
-    } else if (exception instanceof InsufficientScopeError) {
-      reply.header(
-        'WWW-Authenticate',
-        `Bearer error="insufficient_scope", scope="${exception.scope}", error_description=${quoted(exception.message)}`,
-      );
-    } else if (exception instanceof TooManyRequestsError) {
-      reply.header('Retry-After', String(exception.retryAfterSeconds));
-    }
-
-    if (TOKEN_ENDPOINT.test(request.url)) {
-      reply
-        .status(exception instanceof OAuthError ? 400 : problem.status)
-        .header('Cache-Control', 'no-store')
-        .header('Pragma', 'no-cache')
-        .send(
-          exception instanceof OAuthError
-            ? { error: exception.error, error_description: exception.description }
-            : {
-                error: problem.status >= 500 ? 'server_error' : 'invalid_request',
-                error_description: problem.errors?.length
-                  ? problem.errors.map((e) => `${e.field}: ${e.message}`).join('; ')
-                  : problem.detail,
-              },
-        );
-      return;
-    }
-
+    setErrorHeaders(exception, problem, reply);
     reply
       .status(problem.status)
       .header('Content-Type', 'application/problem+json; charset=utf-8')
@@ -96,36 +89,39 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...(problem.errors && { errors: problem.errors }),
       });
   }
+}
 
-  private toProblem(exception: unknown, request: FastifyRequest): Problem {
-    if (exception instanceof DomainError) {
-      const { status, code, message, errors } = exception;
-      return { status, type: `urn:recipe-api:problem:${code}`, detail: message, errors };
-    }
-    if (exception instanceof OAuthError) {
-      return { status: 400, type: 'about:blank', detail: exception.description };
-    }
-    // Fastify's handlerTimeout (REQUEST_TIMEOUT_SECONDS): the body never arrived whole, or the answer took that long.
-    if ((exception as { code?: unknown } | null)?.code === 'FST_ERR_HANDLER_TIMEOUT') {
-      return request.raw.complete
-        ? { status: 503, type: 'about:blank', detail: 'The answer took too long: try again later.' }
-        : { status: 408, type: 'about:blank', detail: DETAILS[408] };
-    }
-    if (isDatabaseUnavailable(exception)) {
-      return { status: 503, type: 'urn:recipe-api:problem:database-unavailable', detail: DETAILS[503] };
-    }
-    // Nest's HttpExceptions, and errors Fastify raises before a handler runs (body, type, size).
-    const fastifyStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
-    const status =
-      exception instanceof HttpException
-        ? exception.getStatus()
-        : typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500
-          ? fastifyStatus
-          : 500;
-    const detail =
-      status === 404
-        ? `No route matches ${request.method} ${request.url.split('?')[0]}.`
-        : (DETAILS[status] ?? (status < 500 ? 'The request was refused.' : 'Something went wrong on our side.'));
-    return { status, type: 'about:blank', detail };
+/** What went wrong, as status, type and a sentence of our own: shared by every error shape. */
+export function describeError(exception: unknown, request: FastifyRequest): Problem {
+  if (exception instanceof DomainError) {
+    const { status, code, message, errors } = exception;
+    return { status, type: `urn:recipe-api:problem:${code}`, detail: message, errors };
   }
+  // Fastify's handlerTimeout (REQUEST_TIMEOUT_SECONDS): the body never arrived whole, or the answer took that long.
+  if ((exception as { code?: unknown } | null)?.code === 'FST_ERR_HANDLER_TIMEOUT') {
+    return request.raw.complete
+      ? { status: 503, type: 'about:blank', detail: 'The answer took too long: try again later.' }
+      : { status: 408, type: 'about:blank', detail: DETAILS[408] };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: 503,
+      type: 'urn:recipe-api:problem:database-unavailable',
+      detail: DETAILS[503],
+    };
+  }
+  // Nest's HttpExceptions, and errors Fastify raises before a handler runs (body, type, size).
+  const fastifyStatus = (exception as { statusCode?: unknown } | null)?.statusCode;
+  const status =
+    exception instanceof HttpException
+      ? exception.getStatus()
+      : typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500
+        ? fastifyStatus
+        : 500;
+  const detail =
+    status === 404
+      ? `No route matches ${request.method} ${request.url.split('?')[0]}.`
+      : (DETAILS[status] ??
+        (status < 500 ? 'The request was refused.' : 'Something went wrong on our side.'));
+  return { status, type: 'about:blank', detail };
 }

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 /** OAuth 2.0 password grant (RFC 6749 §4.3), as form, multipart form or JSON. */
 export class LoginDto {
@@ -15,8 +15,7 @@ export class LoginDto {
   password: string;
 
   /** Must be `password` when given. */
-  @IsOptional()
-  @IsIn(['password'])
+  @IsOptional() // checked once, by LocalAuthGuard, before the grant
   grant_type?: string;
 
   /** Space-separated scopes; omitted, the token gets every scope the user may have. @example "profile recipes:write" */

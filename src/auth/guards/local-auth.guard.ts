@@ -2,10 +2,11 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { OAuthError } from '../../common/errors/domain.error.js';
 
-/** Runs the password grant; missing fields answer RFC 6749's invalid_request. */
+/** Runs the password grant (LocalStrategy); its answer is the token response, on `request.user`. */
 @Injectable()
 export class LocalAuthGuard extends AuthGuard('local') {
-  // Checked before passport-local, which would call a client_credentials request "missing credentials".
+  // grant_type is checked here only, before passport-local, which would call a client_credentials
+  // request without a password "missing credentials".
   override canActivate(context: ExecutionContext) {
     const body = context.switchToHttp().getRequest<{ body?: unknown }>().body;
     const grantType =
@@ -20,6 +21,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
     return super.canActivate(context);
   }
 
+  // passport-local refuses a body without username or password before the strategy runs.
   override handleRequest<T>(error: unknown, user: T): T {
     if (error) throw error;
     if (!user) throw new OAuthError('invalid_request', 'username and password are required.');

@@ -4,17 +4,12 @@ import { PassportStrategy } from '@nestjs/passport';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../../common/decorators/current-user.decorator.js';
-import type { Scope } from '../../common/decorators/scopes.decorator.js';
 import { UnauthenticatedError } from '../../common/errors/domain.error.js';
 import { MAX_ID } from '../../common/parse-id.pipe.js';
 import { authConfig, type AuthConfig } from '../../config/configuration.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
-import {
-  ACCESS_TOKEN_TYP,
-  ACCESS_TOKEN_TYPE,
-  allowedScopes,
-  type AccessTokenClaims,
-} from '../tokens.service.js';
+import { narrowScopes } from '../scope-policy.js';
+import { ACCESS_TOKEN_TYP, ACCESS_TOKEN_TYPE, type AccessTokenClaims } from '../tokens.service.js';
 import { BearerJwtStrategy, type VerifiedJwt } from './bearer-jwt.strategy.js';
 
 // RFC 9068 §4: "at+jwt" or "application/at+jwt"; RFC 7515 §4.1.9: media types ignore case.
@@ -141,8 +136,6 @@ export class JwtStrategy extends PassportStrategy(BearerJwtStrategy) {
     if (!user) {
       throw new UnauthenticatedError('The session of this token has ended.', true);
     }
-    const allowed = allowedScopes(user);
-    const scopes = claims.scope.split(' ').filter((s): s is Scope => allowed.includes(s as Scope));
-    return { user, sessionId: claims.sid, scopes };
+    return { user, sessionId: claims.sid, scopes: narrowScopes(user, claims.scope) };
   }
 }

@@ -59,12 +59,12 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
-/** RFC 6749 §5.2 error of the token endpoint. */
-export class OAuthError extends Error {
+/** RFC 6749 §5.2 error of a token endpoint: the code is OAuth's `error` (its filter answers 400). */
+export class OAuthError extends DomainError {
   constructor(
-    readonly error: 'invalid_request' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope',
-    readonly description: string,
+    code: 'invalid_request' | 'invalid_grant' | 'unsupported_grant_type' | 'invalid_scope',
+    message: string,
   ) {
-    super(description);
+    super(400, code, message);
   }
 }

@@ -1,6 +1,6 @@
 import { RequestMethod, UseGuards } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { ApiResponse } from '@nestjs/swagger';
+import { METHOD_METADATA } from '@nestjs/common/constants.js';
+import { ApiResponse, DECORATORS, type ContentObject } from '@nestjs/swagger';
 import { RateLimitGuard } from './rate-limit.guard.js';
 
 const seconds = (description: string) => ({ description, schema: { type: 'integer' as const } });
@@ -15,56 +15,51 @@ const HEADERS = {
 const DESCRIPTION = 'Too many requests from this client address: wait Retry-After seconds';
 const PASSWORD_DESCRIPTION = `${DESCRIPTION}. Also after LOGIN_MAX_FAILURES wrong passwords for the account within LOGIN_FAILURE_WINDOW_MINUTES, from any address (login, password change and account deletion count together)`;
 
-// RFC 6749 §5.2: the token endpoints answer errors in OAuth's shape (see the problem-details filter).
-const TOKEN_ENDPOINTS = new Set(['login', 'refresh']);
+const PROBLEM_BODY = {
+  'application/problem+json': {
+    schema: { $ref: '#/components/schemas/ProblemDto' },
+    example: {
+      type: 'urn:recipe-api:problem:too-many-requests',
+      title: 'Too Many Requests',
+      status: 429,
+      detail: 'Too many requests from your address: slow down and try again later.',
+    },
+  },
+};
 
-const tooManyRequests = (path: unknown, checksPassword: boolean) =>
-  TOKEN_ENDPOINTS.has(String(path))
-    ? ApiResponse({
-        status: 429,
-        description: checksPassword ? PASSWORD_DESCRIPTION : DESCRIPTION,
-        headers: HEADERS,
-        content: {
-          'application/json': {
-            schema: { $ref: '#/components/schemas/OAuthErrorDto' },
-            example: {
-              error: 'invalid_request',
-              error_description: checksPassword
-                ? 'Too many failed logins for this account: try again later.'
-                : 'Too many requests from your address: slow down and try again later.',
-            },
-          },
-        },
-      })
-    : ApiResponse({
-        status: 429,
-        description: checksPassword ? PASSWORD_DESCRIPTION : DESCRIPTION,
-        headers: HEADERS,
-        content: {
-          'application/problem+json': {
-            schema: { $ref: '#/components/schemas/ProblemDto' },
-            example: {
-              type: 'urn:recipe-api:problem:too-many-requests',
-              title: 'Too Many Requests',
-              status: 429,
-              detail: 'Too many requests from your address: slow down and try again later.',
-            },
-          },
-        },
-      });
+/**
+ * Documents a 429 with its headers; `content` is the route's error body, problem details unless
+ * the route answers errors in a shape of its own (the token endpoints document theirs with it).
+ */
+export const ApiTooManyRequests = (
+  checksPassword: boolean,
+  content: ContentObject = PROBLEM_BODY,
+) =>
+  ApiResponse({
+    status: 429,
+    description: checksPassword ? PASSWORD_DESCRIPTION : DESCRIPTION,
+    headers: HEADERS,
+    content,
+  });
+
+// A route that documents its own 429 (its own error shape) keeps it.
+const documents429 = (handler: object) =>
+  (Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) as Record<string, unknown> | undefined)?.[
+    '429'
+  ] !== undefined;
 
 /**
  * Puts routes under the per-IP limit (RateLimitGuard) and documents their 429, so Swagger
  * matches what is enforced. On a controller: every route, documented on each the guard limits
  * (all but GET). On one route (placed above its @Post/@Delete): that route; `checksPassword`
- * documents the per-account limit of wrong passwords too (`login` gets it on a controller).
+ * documents the per-account limit of wrong passwords too.
  */
 export function RateLimited({ checksPassword = false } = {}): ClassDecorator & MethodDecorator {
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
     if (key !== undefined && descriptor) {
       UseGuards(RateLimitGuard)(target, key, descriptor);
-      const path: unknown = Reflect.getMetadata(PATH_METADATA, descriptor.value as object);
-      tooManyRequests(path, checksPassword)(target, key, descriptor);
+      if (!documents429(descriptor.value as object))
+        ApiTooManyRequests(checksPassword)(target, key, descriptor);
       return;
     }
     const controller = target as abstract new (...args: never[]) => unknown;
@@ -75,8 +70,8 @@ export function RateLimited({ checksPassword = false } = {}): ClassDecorator & M
       if (typeof method.value !== 'function') continue;
       const verb = Reflect.getMetadata(METHOD_METADATA, method.value) as RequestMethod | undefined;
       if (verb === undefined || verb === RequestMethod.GET || verb === RequestMethod.HEAD) continue;
-      const path: unknown = Reflect.getMetadata(PATH_METADATA, method.value);
-      tooManyRequests(path, checksPassword || path === 'login')(prototype, name, method);
+      if (!documents429(method.value as object))
+        ApiTooManyRequests(checksPassword)(prototype, name, method);
     }
   };
 }
