@@ -1,6 +1,7 @@
 /**
  * A rule a service refuses to break, with a stable code. The problem-details filter maps it
- * to HTTP (the code becomes the problem `type`): services never build responses.
+ * to HTTP (the code becomes the problem `type`), the token endpoints' filter to RFC 6749's
+ * `error`: services never build responses.
  */
 export class DomainError extends Error {
   constructor(
