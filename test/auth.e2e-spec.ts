@@ -2,8 +2,14 @@ import { hash, parseOptions, type Algorithm } from '@node-rs/argon2';
 import type { LightMyRequestResponse } from 'fastify';
 import type { TokenDto } from '../src/auth/dto/token.dto.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { expectOAuthError, expectProblemJson, USER_KEYS } from './helpers/expect.js';
-import { createUser, login, newEmail, PASSWORD, type TestUser } from './helpers/factories.js';
+import {
+  expectInvalidToken,
+  expectMissingScope,
+  expectOAuthError,
+  expectProblem,
+  USER_KEYS,
+} from './helpers/expect.js';
+import { bearer, createUser, login, newEmail, PASSWORD, type TestUser } from './helpers/factories.js';
 import { decodeJwt } from './helpers/jwt.js';
 import type { SessionRow, UserRow } from './helpers/rows.js';
 
@@ -43,22 +49,6 @@ describe('auth (e2e)', () => {
     return t.sql<SessionRow[]>(
       'SELECT id, user_id, expires_at, revoked_at FROM sessions WHERE user_id = ?',
       [userId],
-    );
-  }
-
-  function expectProblem(response: LightMyRequestResponse, status: number, type: string) {
-    expectProblemJson(response, status, {
-      type: `urn:recipe-api:problem:${type}`,
-      status,
-      detail: expect.any(String),
-    });
-  }
-
-  /** A 403 insufficient_scope problem whose challenge names `scope`. */
-  function expectMissingScope(response: LightMyRequestResponse, scope: string) {
-    expectProblem(response, 403, 'insufficient-scope');
-    expect(response.headers['www-authenticate']).toMatch(
-      new RegExp(`^Bearer error="insufficient_scope", scope="${scope}"`),
     );
   }
 
@@ -271,7 +261,7 @@ describe('auth (e2e)', () => {
         const me = await t.request({
           method: 'GET',
           url: ME,
-          headers: { authorization: `Bearer ${token.access_token}` },
+          headers: bearer(token.access_token),
         });
         expect(me.statusCode).toBe(200);
       },
@@ -518,17 +508,14 @@ describe('auth (e2e)', () => {
       expect(otherRow?.revoked_at).toBeNull();
 
       const me = await t.request({ method: 'GET', url: ME, headers: user.auth });
-      expectProblem(me, 401, 'invalid-token');
-      expect(me.headers['www-authenticate']).toMatch(
-        /^Bearer error="invalid_token", error_description="[^"]+"$/,
-      );
+      expectInvalidToken(me);
       const again = await t.request({ method: 'POST', url: LOGOUT, headers: user.auth });
-      expectProblem(again, 401, 'invalid-token');
+      expectInvalidToken(again);
 
       const stillIn = await t.request({
         method: 'GET',
         url: ME,
-        headers: { authorization: `Bearer ${other.access_token}` },
+        headers: bearer(other.access_token),
       });
       expect(stillIn.statusCode).toBe(200);
       expect(stillIn.json()).toMatchObject({ id: user.id });
@@ -547,7 +534,7 @@ describe('auth (e2e)', () => {
       const email = newEmail();
       const created = await signup({ email, password: PASSWORD, first_name: 'Ada' });
       const token = expectToken(await login(t, email), 'profile recipes:write');
-      const auth = { authorization: `Bearer ${token.access_token}` };
+      const auth = bearer(token.access_token);
 
       for (const url of [ME, `${ME}/`]) {
         const response = await t.request({ method: 'GET', url, headers: auth });

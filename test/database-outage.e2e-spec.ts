@@ -1,58 +1,9 @@
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database.js';
 import { expectProblemJson } from './helpers/expect.js';
 import { createUser, type TestUser } from './helpers/factories.js';
-
-/**
- * A TCP proxy in front of PostgreSQL that the test can cut: `stop()` resets every connection and
- * refuses new ones (the server is gone); `blackhole()` accepts and swallows bytes (a dead network).
- */
-class DatabaseProxy {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  private swallow = false;
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async start(): Promise<void> {
-    this.swallow = false;
-    const server = createServer((client) => {
-      this.track(client);
-      if (this.swallow) return client.resume(); // read and drop: nothing ever answers
-      const upstream = this.track(connect(this.target));
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async stop(): Promise<void> {
-    const closed = new Promise((resolve) => this.server?.close(resolve));
-    for (const socket of this.sockets) socket.resetAndDestroy();
-    await closed;
-  }
-
-  /** Open connections go quiet and new ones are never answered. */
-  blackhole(): void {
-    this.swallow = true;
-    for (const socket of this.sockets) {
-      socket.unpipe();
-      socket.removeAllListeners('data');
-      socket.resume();
-    }
-  }
-
-  private track(socket: Socket): Socket {
-    this.sockets.add(socket);
-    socket.on('error', () => undefined); // resets are the point of this proxy
-    socket.on('close', () => this.sockets.delete(socket));
-    return socket;
-  }
-}
+import { TcpProxy } from './helpers/net.js';
 
 /** The server's connections to `database` opened by this API (application_name recipe-api). */
 async function apiConnections(databaseUrl: string): Promise<number> {
@@ -95,15 +46,9 @@ describe.runIf(testEngine === 'postgres')('PostgreSQL connection pool (e2e)', ()
   });
 });
 
-async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await work();
-  return { result, ms: performance.now() - started };
-}
-
 describe.runIf(testEngine === 'postgres')('database outage on PostgreSQL (e2e)', () => {
   let database: TestDatabase;
-  let proxy: DatabaseProxy;
+  let proxy: TcpProxy;
   let t: TestApp;
   let user: TestUser;
 
@@ -133,8 +78,8 @@ describe.runIf(testEngine === 'postgres')('database outage on PostgreSQL (e2e)',
   beforeAll(async () => {
     database = await createTestDatabase();
     const url = new URL(database.url);
-    proxy = new DatabaseProxy({ host: url.hostname, port: Number(url.port || 5432) });
-    await proxy.start();
+    proxy = new TcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    await proxy.listen();
     url.host = `127.0.0.1:${proxy.port}`;
     t = await createTestApp({ DATABASE_URL: url.toString() });
     user = await createUser(t);
@@ -145,22 +90,19 @@ describe.runIf(testEngine === 'postgres')('database outage on PostgreSQL (e2e)',
     await database.drop();
   });
 
-  it('should answer 503 at once while the server is gone, and 200 again when it is back', async () => {
+  it('should answer 503 while the server is gone, and 200 again when it is back', async () => {
     expect((await ready()).statusCode).toBe(200);
     await proxy.stop();
 
-    const readiness = await timed(ready);
-    expect(readiness.result.statusCode).toBe(503);
-    expect(readiness.ms).toBeLessThan(1500);
+    expect((await ready()).statusCode).toBe(503);
     for (const request of [recipes, me]) {
       // An outage is no reason to log anyone out: 503, never 401 or 500.
-      const { result, ms } = await timed(request);
-      expectUnavailable(result);
-      expect(result.json()).toMatchObject({ type: 'urn:recipe-api:problem:database-unavailable' });
-      expect(ms).toBeLessThan(3000);
+      const response = await request();
+      expectUnavailable(response);
+      expect(response.json()).toMatchObject({ type: 'urn:recipe-api:problem:database-unavailable' });
     }
 
-    await proxy.start();
+    await proxy.listen();
     expect(await untilReady()).toBe(200);
     expect((await recipes()).statusCode).toBe(200);
     expect((await me()).statusCode).toBe(200);
@@ -178,27 +120,31 @@ describe.runIf(testEngine === 'postgres')('database outage on PostgreSQL (e2e)',
     } finally {
       await admin.end();
     }
+    // Once the backends are gone the pool has dropped their connections: no restart needed.
+    for (let i = 0; i < 50 && (await apiConnections(database.url)) > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
 
-    // The pool drops the dead connections; a request that still meets one gets 503, never 500.
-    const first = await recipes();
-    expect([200, 503]).toContain(first.statusCode);
-    expect(await untilReady()).toBe(200);
     expect((await recipes()).statusCode).toBe(200);
+    expect((await ready()).statusCode).toBe(200);
   });
 
-  it('should answer readiness 503 within a second while the network swallows everything, and requests 503 not a hang', async () => {
+  it('should answer readiness 503 before a query gives up, and the query 503, while the network swallows everything', async () => {
     expect((await ready()).statusCode).toBe(200);
     proxy.blackhole();
 
-    const readiness = await timed(ready);
-    expect(readiness.result.statusCode).toBe(503);
-    expect(readiness.ms).toBeLessThan(1500);
-    const request = await timed(recipes);
-    expectUnavailable(request.result);
-    expect(request.ms).toBeLessThan(8000); // the query timeout, then 503
+    // Readiness waits less than a query does, so a load balancer drains the instance first.
+    const settled: string[] = [];
+    const [readiness, request] = await Promise.all([
+      ready().finally(() => settled.push('readiness')),
+      recipes().finally(() => settled.push('query')),
+    ]);
+    expect(readiness.statusCode).toBe(503);
+    expectUnavailable(request);
+    expect(settled).toEqual(['readiness', 'query']);
 
     await proxy.stop();
-    await proxy.start();
+    await proxy.listen();
     expect(await untilReady()).toBe(200);
     expect((await recipes()).statusCode).toBe(200);
   });

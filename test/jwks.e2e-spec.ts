@@ -2,10 +2,10 @@ import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypt
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LightMyRequestResponse } from 'fastify';
 import {
   calculateJwkThumbprint,
   createRemoteJWKSet,
+  errors,
   exportJWK,
   jwtVerify,
   SignJWT,
@@ -14,8 +14,8 @@ import {
 import { createOpenApiDocument } from '../src/swagger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createTestDatabase } from './helpers/database.js';
-import { expectProblemJson, INVALID_TOKEN_CHALLENGE } from './helpers/expect.js';
-import { createUser, login, PASSWORD, type TestUser } from './helpers/factories.js';
+import { expectInvalidToken } from './helpers/expect.js';
+import { bearer, createUser, login, PASSWORD, type TestUser } from './helpers/factories.js';
 import { base64url, decodeJwt, signJwt, type DecodedJwt } from './helpers/jwt.js';
 
 type Algorithm = 'EdDSA' | 'ES256' | 'RS256';
@@ -70,19 +70,12 @@ function signWith(jwt: DecodedJwt, key: KeyObject, header: Record<string, unknow
     .sign(key);
 }
 
-function expectInvalidToken(response: LightMyRequestResponse) {
-  expectProblemJson(response, 401, { type: 'urn:recipe-api:problem:invalid-token', status: 401 });
-  expect(response.headers['www-authenticate']).toMatch(INVALID_TOKEN_CHALLENGE);
-}
-
 /** A new user with an access token (session 1) and a refresh token (session 2). */
 async function signIn(t: TestApp) {
   const user = await createUser(t);
   const response = await login(t, user.email, PASSWORD);
   return { user, refreshToken: response.json<{ refresh_token: string }>().refresh_token };
 }
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe.each(['EdDSA', 'ES256', 'RS256'] as const)(
   '%s access tokens and JWKS (e2e)',
@@ -162,7 +155,7 @@ describe.each(['EdDSA', 'ES256', 'RS256'] as const)(
       });
       await expect(
         jwtVerify(await signWith(jwt, stranger.privateKey), jwks, verifyOptions),
-      ).rejects.toThrow();
+      ).rejects.toThrow(errors.JWSSignatureVerificationFailed);
     });
 
     const forgeries: [string, () => Promise<string> | string][] = [
@@ -207,7 +200,7 @@ describe.each(['EdDSA', 'ES256', 'RS256'] as const)(
         expectInvalidToken(await me(forged));
         await expect(
           jwtVerify(forged, createRemoteJWKSet(new URL(JWKS, url)), verifyOptions),
-        ).rejects.toThrow();
+        ).rejects.toThrow(errors.JOSEError);
       },
     );
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createTestDatabase, testEngine, type TestDatabase } from './helpers/database.js';
-import { newEmail, PASSWORD } from './helpers/factories.js';
+import { bearer, newEmail, PASSWORD } from './helpers/factories.js';
 import { connectTestRedis, deleteKeys, TEST_REDIS_URL, testKeyPrefix } from './helpers/redis.js';
 import { ensureBuilt, startServer, type ServerProcess } from './helpers/server-process.js';
 
@@ -80,8 +80,6 @@ describe.skipIf(testEngine !== 'postgres')(
         headers: { ...json, ...init.headers },
       });
     }
-
-    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
     async function signUp(server: ServerProcess | undefined): Promise<string> {
       const email = newEmail();

@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { LightMyRequestResponse } from 'fastify';
 import { AccountService } from '../src/auth/account.service.js';
 import { MailService } from '../src/mail/mail.service.js';
 import { UsersService } from '../src/users/users.service.js';
 import type { TestApp } from './helpers/app.js';
 import { minutesAgo } from './helpers/database.js';
-import { expectProblemJson } from './helpers/expect.js';
-import { createUser, login, newEmail, PASSWORD, type TestUser } from './helpers/factories.js';
+import { expectBadMailedToken, expectProblemJson } from './helpers/expect.js';
 import {
-  closedPort,
+  bearer,
+  createUser,
+  login,
+  newEmail,
+  PASSWORD,
+  type TestUser,
+} from './helpers/factories.js';
+import {
   createMailTestApp,
   FRONTEND,
   Mailbox,
@@ -17,6 +22,7 @@ import {
   startMailTestApp,
   tokenFromLink,
 } from './helpers/mailbox.js';
+import { freePort } from './helpers/net.js';
 import type { TokenRow } from './helpers/rows.js';
 
 const FORGOT = '/api/v1/auth/password/forgot';
@@ -31,14 +37,6 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const backgroundDone = (t: TestApp) => t.app.get(AccountService).settled();
 /** SQLite datetime text (UTC) as a Date. */
 const utc = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
-
-function expectInvalidToken(response: LightMyRequestResponse) {
-  expectProblemJson(response, 400, {
-    type: 'urn:recipe-api:problem:validation-failed',
-    status: 400,
-    errors: [{ field: 'token', message: expect.stringContaining('invalid') }],
-  });
-}
 
 describe('password reset (e2e, real SMTP server)', () => {
   let mailbox: Mailbox;
@@ -193,7 +191,7 @@ describe('password reset (e2e, real SMTP server)', () => {
         const me = await t.request({
           method: 'GET',
           url: ME,
-          headers: { authorization: `Bearer ${access}` },
+          headers: bearer(access),
         });
         expect(me.statusCode).toBe(401);
       }
@@ -223,7 +221,7 @@ describe('password reset (e2e, real SMTP server)', () => {
       const user = await createUser(t);
       const token = await mailedToken(user);
       expect((await reset(token)).statusCode).toBe(204);
-      expectInvalidToken(await reset(token, 'yet another kitchen passphrase'));
+      expectBadMailedToken(await reset(token, 'yet another kitchen passphrase'));
       expect((await login(t, user.email, NEW_PASSWORD)).statusCode).toBe(200);
     });
 
@@ -233,7 +231,7 @@ describe('password reset (e2e, real SMTP server)', () => {
       const newer = await mailedToken(user);
       expect(newer).not.toBe(older);
 
-      expectInvalidToken(await reset(older));
+      expectBadMailedToken(await reset(older));
       expect((await reset(newer)).statusCode).toBe(204);
     });
 
@@ -248,7 +246,7 @@ describe('password reset (e2e, real SMTP server)', () => {
       });
       expect(change.statusCode).toBe(204);
 
-      expectInvalidToken(await reset(token, 'an attacker kitchen passphrase'));
+      expectBadMailedToken(await reset(token, 'an attacker kitchen passphrase'));
       expect((await login(t, user.email, NEW_PASSWORD)).statusCode).toBe(200);
       const rows = await tokenRows(user.id);
       expect(rows).toEqual([expect.objectContaining({ purpose: 'password_reset', used_at: expect.any(String) })]);
@@ -262,13 +260,13 @@ describe('password reset (e2e, real SMTP server)', () => {
         [minutesAgo(1), user.id],
       );
 
-      expectInvalidToken(await reset(token));
+      expectBadMailedToken(await reset(token));
       expect((await login(t, user.email, PASSWORD)).statusCode).toBe(200);
     });
 
     it('should refuse an unknown token and an empty one', async () => {
-      expectInvalidToken(await reset('A'.repeat(43)));
-      expectInvalidToken(await reset(''));
+      expectBadMailedToken(await reset('A'.repeat(43)));
+      expectBadMailedToken(await reset(''));
     });
 
     it('should refuse a new password the policy refuses, without spending the token', async () => {
@@ -320,7 +318,7 @@ describe('password reset (e2e, real SMTP server)', () => {
       const token = await mailedToken(user);
       await t.sql('UPDATE users SET is_active = false WHERE id = ?', [user.id]);
 
-      expectInvalidToken(await reset(token));
+      expectBadMailedToken(await reset(token));
       await t.sql('UPDATE users SET is_active = true WHERE id = ?', [user.id]);
       expect((await login(t, user.email, PASSWORD)).statusCode).toBe(200);
     });
@@ -331,7 +329,7 @@ describe('password reset with the mail server down (e2e)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createMailTestApp({ SMTP_URL: `smtp://127.0.0.1:${await closedPort()}` });
+    t = await createMailTestApp({ SMTP_URL: `smtp://127.0.0.1:${await freePort()}` });
   });
   afterAll(async () => {
     await t?.close();

@@ -1,7 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import type { RecipeDto as Recipe } from '../src/recipes/dto/recipe.dto.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { expectProblemDetails, type ProblemBody } from './helpers/expect.js';
+import { expectFieldError, expectProblem } from './helpers/expect.js';
 import { createRecipe, createUser, type TestUser } from './helpers/factories.js';
 import type { RecipeRow } from './helpers/rows.js';
 
@@ -11,17 +10,7 @@ interface Page {
 }
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-const LEAKS = /SQLITE|QueryFailedError|TypeORM|at Object\.|node_modules/i;
 const MAX_ID = 2 ** 31 - 1;
-
-function expectProblem(response: LightMyRequestResponse, status: number): ProblemBody {
-  return expectProblemDetails(response, status, LEAKS);
-}
-
-function expectFieldError(response: LightMyRequestResponse, field: string): void {
-  const problem = expectProblem(response, 400);
-  expect(problem.errors).toEqual(expect.arrayContaining([{ field, message: expect.any(String) }]));
-}
 
 describe('recipes', () => {
   let t: TestApp;

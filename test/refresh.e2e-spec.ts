@@ -1,7 +1,7 @@
 import type { TokenDto as Token } from '../src/auth/dto/token.dto.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { minutesAgo } from './helpers/database.js';
-import { createUser, login, PASSWORD, type TestUser } from './helpers/factories.js';
+import { bearer, createUser, login, PASSWORD, type TestUser } from './helpers/factories.js';
 
 describe('refresh tokens and sessions (e2e)', () => {
   let t: TestApp;
@@ -23,7 +23,7 @@ describe('refresh tokens and sessions (e2e)', () => {
         : { payload: { refresh_token: refreshToken } }),
     });
   const me = (accessToken: string) =>
-    t.request({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${accessToken}` } });
+    t.request({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(accessToken) });
   const logIn = async (user: TestUser, scope?: string) => (await login(t, user.email, PASSWORD, scope)).json<Token>();
   const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<string, string>;
   /** Moves a retired token past the grace window, as if it were reused later. */
@@ -118,7 +118,7 @@ describe('refresh tokens and sessions (e2e)', () => {
   it('should kill the refresh token of a logged-out session', async () => {
     const user = await createUser(t);
     const token = await logIn(user);
-    await t.request({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${token.access_token}` } });
+    await t.request({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token.access_token) });
     expect((await refresh(token.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
   });
 
@@ -129,7 +129,7 @@ describe('refresh tokens and sessions (e2e)', () => {
     const change = await t.request({
       method: 'POST',
       url: '/api/v1/users/me/password',
-      headers: { authorization: `Bearer ${mine.access_token}` },
+      headers: bearer(mine.access_token),
       payload: { current_password: PASSWORD, new_password: 'a brand new passphrase' },
     });
     expect(change.statusCode).toBe(204);
@@ -187,11 +187,11 @@ describe('refresh tokens and sessions (e2e)', () => {
           payload: { username: user.email, password: PASSWORD },
         })
       ).json<Token>();
-      await t.request({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${other.access_token}` } });
+      await t.request({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(other.access_token) });
       const response = await t.request({
         method: 'GET',
         url: '/api/v1/auth/sessions',
-        headers: { authorization: `Bearer ${mine.access_token}` },
+        headers: bearer(mine.access_token),
       });
       expect(response.statusCode).toBe(200);
       const sessions = response.json<
@@ -221,7 +221,7 @@ describe('refresh tokens and sessions (e2e)', () => {
       const mine = await logIn(user);
       const other = await logIn(user);
       const strangers = await logIn(stranger);
-      const auth = { authorization: `Bearer ${mine.access_token}` };
+      const auth = bearer(mine.access_token);
 
       const foreign = await t.request({
         method: 'DELETE',
@@ -259,7 +259,7 @@ describe('refresh tokens without a grace window (e2e)', () => {
   const refresh = (refreshToken: string) =>
     t.request({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: refreshToken } });
   const me = (accessToken: string) =>
-    t.request({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${accessToken}` } });
+    t.request({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(accessToken) });
   const sessionOf = (jwt: string) =>
     (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
 

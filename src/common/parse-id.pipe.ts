@@ -8,7 +8,7 @@ export const MAX_ID = 2 ** 31 - 1;
 @Injectable()
 export class ParseIdPipe implements PipeTransform<string, number> {
   transform(value: string): number {
-    if (!/^\d{1,20}$/.test(value)) {
+    if (!/^\d+$/.test(value)) {
       throw new ValidationError([{ field: 'id', message: 'id must be a positive whole number' }]);
     }
     const id = Number(value);

@@ -80,3 +80,59 @@ export function expectOAuthError(
     error_description: description ? expect.stringMatching(description) : expect.any(String),
   });
 }
+
+/** Internals that must never reach a client: driver, ORM and library names, stack frames. */
+export const LEAKS =
+  /SQLITE|QueryFailedError|TypeORM|at Object\.|\bat .+\(.+:\d+:\d+\)|node_modules|\.ts:\d+|\.js:\d+|RangeError|busboy|Maximum call stack/i;
+
+/**
+ * An RFC 9457 problem of `status` with our own title and detail, nothing internal in its text and
+ * well-formed `errors`; of type `urn:recipe-api:problem:<type>` when `type` is given.
+ */
+export function expectProblem(
+  response: LightMyRequestResponse,
+  status: number,
+  type?: string,
+): ProblemBody {
+  const problem = expectProblemDetails(response, status, LEAKS);
+  if (type !== undefined) expect(problem.type).toBe(`urn:recipe-api:problem:${type}`);
+  for (const error of problem.errors ?? [])
+    expect(error).toEqual({ field: expect.any(String), message: expect.any(String) });
+  return problem;
+}
+
+/** A 400 validation problem that names `field` (with a message matching `message`). */
+export function expectFieldError(
+  response: LightMyRequestResponse,
+  field: string,
+  message: RegExp = /./,
+): ProblemBody {
+  const problem = expectProblem(response, 400, 'validation-failed');
+  expect(problem.errors).toEqual(
+    expect.arrayContaining([{ field, message: expect.stringMatching(message) }]),
+  );
+  return problem;
+}
+
+/** A bearer token was sent and refused: 401 invalid-token with its RFC 6750 challenge. */
+export function expectInvalidToken(response: LightMyRequestResponse): void {
+  expectProblem(response, 401, 'invalid-token');
+  expect(response.headers['www-authenticate']).toMatch(INVALID_TOKEN_CHALLENGE);
+}
+
+/** A valid token without the route's scope: 403 whose challenge names `scope`. */
+export function expectMissingScope(response: LightMyRequestResponse, scope: string): void {
+  expectProblem(response, 403, 'insufficient-scope');
+  expect(response.headers['www-authenticate']).toMatch(
+    new RegExp(`^Bearer error="insufficient_scope", scope="${scope}"`),
+  );
+}
+
+/** A mailed token (reset or verification link) that does not work: one 400 on the field `token`. */
+export function expectBadMailedToken(response: LightMyRequestResponse): void {
+  expectProblemJson(response, 400, {
+    type: 'urn:recipe-api:problem:validation-failed',
+    status: 400,
+    errors: [{ field: 'token', message: expect.stringContaining('invalid') }],
+  });
+}

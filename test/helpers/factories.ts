@@ -11,6 +11,9 @@ export interface TestUser {
   auth: { authorization: string };
 }
 
+/** The Authorization header that carries an access token. */
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
 export function newEmail(): string {
   return `cook-${randomUUID().slice(0, 8)}@example.com`;
 }
@@ -37,7 +40,7 @@ export async function createUser(t: TestApp, options: { superuser?: boolean; sco
   const response = await login(t, email, PASSWORD, options.scope);
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   const token = response.json<{ access_token: string }>().access_token;
-  return { id, email, password: PASSWORD, token, auth: { authorization: `Bearer ${token}` } };
+  return { id, email, password: PASSWORD, token, auth: bearer(token) };
 }
 
 export async function createRecipe(t: TestApp, owner: TestUser, label = 'Chicken Vesuvio') {

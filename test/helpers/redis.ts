@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
+import { TcpProxy } from './net.js';
 
 /** The Redis the specs use: a local one unless TEST_REDIS_URL says otherwise. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -49,17 +49,11 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<number> 
   return keys.length;
 }
 
-/**
- * A TCP proxy in front of the test Redis that a spec can cut and restore: a Redis outage and its
- * end, without touching the Redis other specs use. Listens on the same port after a restart.
- */
-export class RedisProxy {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
+/** A proxy in front of the test Redis: an outage of Redis and its end, for one spec only. */
+export class RedisProxy extends TcpProxy {
   static async start(): Promise<RedisProxy> {
-    const proxy = new RedisProxy();
+    const target = new URL(TEST_REDIS_URL);
+    const proxy = new RedisProxy({ host: target.hostname, port: Number(target.port || 6379) });
     await proxy.listen();
     return proxy;
   }
@@ -70,34 +64,5 @@ export class RedisProxy {
     url.hostname = '127.0.0.1';
     url.port = String(this.port);
     return url.toString();
-  }
-
-  async listen(): Promise<void> {
-    const target = new URL(TEST_REDIS_URL);
-    const server = createServer((client) => {
-      const upstream = connect(Number(target.port || 6379), target.hostname);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as AddressInfo).port;
-  }
-
-  /** Drops every connection and stops listening: Redis is "down". */
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
