@@ -1,6 +1,6 @@
 // `npm run build` runs this after `nest build`: dist/server.js and everything it imports, our
 // code and the packages, become one file in its place. Node then reads ~350 files at start
-// instead of ~2,700 (cold start ~1.35 s -> ~0.86 s; see README "Performance"). dist/main.js
+// instead of ~2,700 (docs/performance.md has the cold start before and after). dist/main.js
 // stays as tsc wrote it; the other files of dist/ stay too (seed scripts, CLI). A package that
 // loads another at run time (createRequire, a computed import()) gets a second copy from
 // node_modules: keep such targets external, or avoid the call (see docs/decisions.md).

@@ -1,9 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 
-// Loading and wiring the application is one burst of allocation that V8 answers by growing its
-// young generation to the maximum, ~25 MB that an idle server would then keep resident for
-// nothing. So the young generation keeps its initial size while the server starts (the modules
-// load inside the import below) and may grow again, by V8's default factor of 2, under load.
+// Starting is one burst of allocation after which V8 would keep its young generation at its
+// maximum for good (idle RSS: docs/performance.md), so it keeps its initial size until the server
+// listens (the modules load inside the import below) and may grow again, by V8's default 2, under load.
 setFlagsFromString('--semi-space-growth-factor=1');
 try {
   const { startServer } = await import('./server.js');
