@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { createOpenApiDocument } from '../src/swagger.js';
 import { PasswordService } from '../src/users/password.service.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createRateLimitedApp, type TestApp } from './helpers/app.js';
 import { expectOAuthError, expectProblemJson } from './helpers/expect.js';
 import { createUser, login, PASSWORD, type TestUser } from './helpers/factories.js';
 import type { UserRow } from './helpers/rows.js';
@@ -10,18 +10,6 @@ const CHANGE = '/api/v1/users/me/password';
 const ME = '/api/v1/users/me';
 const WRONG = 'not the right password';
 const NEW_PASSWORD = 'a brand new kitchen passphrase';
-
-/** Every rate-limit variable spelled out: createTestApp's env outlives one app in this process. */
-function boot(env: Record<string, string> = {}): Promise<TestApp> {
-  return createTestApp({
-    RATE_LIMIT_ENABLED: 'true',
-    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-    LOGIN_MAX_FAILURES: '10',
-    LOGIN_FAILURE_WINDOW_MINUTES: '15',
-    TRUST_PROXY: 'false',
-    ...env,
-  });
-}
 
 function changePassword(t: TestApp, user: TestUser, current: string, remoteAddress = '127.0.0.1') {
   return t.request({
@@ -79,7 +67,7 @@ describe('one per-account limit for every route that checks a password (e2e)', (
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await boot();
+    t = await createRateLimitedApp();
   });
   afterAll(async () => {
     await t.close();
@@ -173,7 +161,7 @@ describe('per-IP limit on the password routes (AUTH_RATE_LIMIT_PER_MINUTE=3, e2e
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await boot({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
+    t = await createRateLimitedApp({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
   });
   afterAll(async () => {
     await t.close();

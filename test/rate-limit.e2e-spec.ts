@@ -1,7 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { AccountService } from '../src/auth/account.service.js';
 import { PasswordService } from '../src/users/password.service.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { createRateLimitedApp, type TestApp } from './helpers/app.js';
 import { expectOAuthError } from './helpers/expect.js';
 import { createUser, newEmail, PASSWORD } from './helpers/factories.js';
 
@@ -11,18 +11,6 @@ const REFRESH = '/api/v1/auth/refresh';
 const FORGOT = '/api/v1/auth/password/forgot';
 const ME = '/api/v1/auth/me';
 const WRONG = 'not the right password';
-
-/** Every rate-limit variable spelled out: createTestApp's env outlives one app in this process. */
-function boot(env: Record<string, string> = {}): Promise<TestApp> {
-  return createTestApp({
-    RATE_LIMIT_ENABLED: 'true',
-    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
-    LOGIN_MAX_FAILURES: '10',
-    LOGIN_FAILURE_WINDOW_MINUTES: '15',
-    TRUST_PROXY: 'false',
-    ...env,
-  });
-}
 
 const from = (remoteAddress: string, options: InjectOptions): InjectOptions => ({
   ...options,
@@ -83,7 +71,7 @@ describe('rate limits (e2e)', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await boot();
+      t = await createRateLimitedApp();
     });
     afterAll(async () => {
       await t.close();
@@ -180,7 +168,7 @@ describe('rate limits (e2e)', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await boot({ LOGIN_MAX_FAILURES: '2' });
+      t = await createRateLimitedApp({ LOGIN_MAX_FAILURES: '2' });
     });
     afterAll(async () => {
       await t.close();
@@ -208,7 +196,7 @@ describe('rate limits (e2e)', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await boot({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
+      t = await createRateLimitedApp({ AUTH_RATE_LIMIT_PER_MINUTE: '3' });
     });
     afterAll(async () => {
       await t.close();
@@ -295,7 +283,7 @@ describe('rate limits (e2e)', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await boot({ RATE_LIMIT_ENABLED: 'false', AUTH_RATE_LIMIT_PER_MINUTE: '3' });
+      t = await createRateLimitedApp({ RATE_LIMIT_ENABLED: 'false', AUTH_RATE_LIMIT_PER_MINUTE: '3' });
     });
     afterAll(async () => {
       await t.close();
@@ -326,7 +314,7 @@ describe('rate limits (e2e)', () => {
       let t: TestApp;
 
       beforeAll(async () => {
-        t = await boot({ TRUST_PROXY: 'true', AUTH_RATE_LIMIT_PER_MINUTE: '2' });
+        t = await createRateLimitedApp({ TRUST_PROXY: 'true', AUTH_RATE_LIMIT_PER_MINUTE: '2' });
       });
       afterAll(async () => {
         await t.close();
@@ -359,7 +347,7 @@ describe('rate limits (e2e)', () => {
       let t: TestApp;
 
       beforeAll(async () => {
-        t = await boot({ TRUST_PROXY: 'false', AUTH_RATE_LIMIT_PER_MINUTE: '2' });
+        t = await createRateLimitedApp({ TRUST_PROXY: 'false', AUTH_RATE_LIMIT_PER_MINUTE: '2' });
       });
       afterAll(async () => {
         await t.close();

@@ -60,3 +60,18 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
   };
 }
+
+/**
+ * createTestApp with the limits on and every rate-limit variable spelled out, since the env that
+ * createTestApp sets outlives one app in this process.
+ */
+export function createRateLimitedApp(env: Record<string, string> = {}): Promise<TestApp> {
+  return createTestApp({
+    RATE_LIMIT_ENABLED: 'true',
+    AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    LOGIN_MAX_FAILURES: '10',
+    LOGIN_FAILURE_WINDOW_MINUTES: '15',
+    TRUST_PROXY: 'false',
+    ...env,
+  });
+}
