@@ -13,7 +13,12 @@ class FloorController {
   }
 }
 // The decorators a TypeScript class would carry, applied by hand (plain JavaScript has no syntax for them).
-Reflect.decorate([Get()], FloorController.prototype, 'status', Object.getOwnPropertyDescriptor(FloorController.prototype, 'status'));
+Reflect.decorate(
+  [Get()],
+  FloorController.prototype,
+  'status',
+  Object.getOwnPropertyDescriptor(FloorController.prototype, 'status'),
+);
 Reflect.decorate([Controller()], FloorController);
 
 class FloorModule {}

@@ -6,7 +6,11 @@ import { parseArgs } from 'node:util';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' }, from: { type: 'string' }, to: { type: 'string' } },
+  options: {
+    top: { type: 'string', default: '25' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+  },
 });
 const [file] = positionals;
 if (!file) {
@@ -15,7 +19,9 @@ if (!file) {
 }
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
-const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+const idle = new Set(
+  profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
+);
 
 // Sample times in seconds from the start of the profile.
 const times = [];
@@ -62,9 +68,13 @@ profile.samples.forEach((id, i) => {
 const show = (title, map) => {
   console.log(`\n${title}`);
   for (const [key, value] of [...map].sort((a, b) => b[1] - a[1]).slice(0, Number(args.top))) {
-    console.log(`${((value / total) * 100).toFixed(1).padStart(5)}%  ${value.toFixed(0).padStart(6)} ms  ${key}`);
+    console.log(
+      `${((value / total) * 100).toFixed(1).padStart(5)}%  ${value.toFixed(0).padStart(6)} ms  ${key}`,
+    );
   }
 };
-console.log(`\nwindow ${from}–${Math.min(to, seconds)} s: ${(total / 1000).toFixed(1)} s, main thread busy ${(ms / 1000).toFixed(1)} s`);
+console.log(
+  `\nwindow ${from}–${Math.min(to, seconds)} s: ${(total / 1000).toFixed(1)} s, main thread busy ${(ms / 1000).toFixed(1)} s`,
+);
 show('self time by package', byPackage);
 show('self time by function', byFunction);

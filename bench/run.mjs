@@ -14,7 +14,14 @@ import { hash, verify } from '@node-rs/argon2';
 import { prepareScenario, runScenario, scenarios } from './lib/scenarios.mjs';
 import { compare, median, render, summarize, targets } from './lib/report.mjs';
 import { login, me, pgAdmin, seedRecipes, signUp } from './lib/seed.mjs';
-import { cpuSeconds, freePort, residentMb, settle, startServer, stopServer } from './lib/server.mjs';
+import {
+  cpuSeconds,
+  freePort,
+  residentMb,
+  settle,
+  startServer,
+  stopServer,
+} from './lib/server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -23,6 +30,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     connections: { type: 'string', default: '16' },
+    rate: { type: 'string', default: '0' },
     small: { type: 'string', default: '10000' },
     large: { type: 'string', default: '1000000' },
     accounts: { type: 'string', default: '64' },
@@ -44,6 +52,8 @@ if (args.help) {
   --duration S      seconds per scenario per round (5)
   --warmup S        seconds per scenario before round 1, not recorded (1)
   --connections N   autocannon connections (16)
+  --rate N          at most N requests per second per scenario (0: as fast as the server answers);
+                    under a fixed rate compare the server CPU ms/req, steadier on a busy machine
   --small N / --large N   recipes in the two datasets (10000 / 1000000)
   --accounts N      accounts the logins rotate over (64)
   --storm N         logins in flight during the storm (64)
@@ -70,6 +80,7 @@ const config = {
   duration: int('duration'),
   warmup: int('warmup'),
   connections: int('connections'),
+  rate: int('rate'),
   small: int('small'),
   large: int('large'),
   accounts: int('accounts'),
@@ -86,7 +97,9 @@ const builds = [{ key: 'current', dir: root }];
 if (args.baseline) builds.push({ key: 'baseline', dir: resolve(args.baseline) });
 for (const { dir } of builds) {
   if (!existsSync(join(dir, 'dist/main.js'))) {
-    console.error(`${dir}/dist/main.js is missing: \`npm run bench\` builds this checkout; build a baseline with \`npm run build\`.`);
+    console.error(
+      `${dir}/dist/main.js is missing: \`npm run bench\` builds this checkout; build a baseline with \`npm run build\`.`,
+    );
     process.exit(1);
   }
 }
@@ -152,7 +165,11 @@ process.once('SIGINT', () => {
 async function argon2Timer() {
   const { validateEnv } = await import(join(root, 'dist/config/env.schema.js'));
   const env = validateEnv({ ...baseEnv, DATABASE_URL: 'sqlite::memory:' });
-  const params = { memoryCost: env.ARGON2_MEMORY_COST, timeCost: env.ARGON2_TIME_COST, parallelism: env.ARGON2_PARALLELISM };
+  const params = {
+    memoryCost: env.ARGON2_MEMORY_COST,
+    timeCost: env.ARGON2_TIME_COST,
+    parallelism: env.ARGON2_PARALLELISM,
+  };
   const hashed = await hash(password, { ...params, algorithm: 2 });
   const cores = availableParallelism();
   /** Median of `n` verifies one after another, in ms. */
@@ -212,10 +229,15 @@ async function prepareData(build) {
   const firstLarge = await start(build, 'large', largeUrl);
   const [writerB] = await signUp(firstLarge, 1, 'writer', password);
   await stop(firstLarge);
-  for (const [name, url, count] of /** @type {const} */ ([['small', smallUrl, config.small], ['large', largeUrl, config.large]])) {
+  for (const [name, url, count] of /** @type {const} */ ([
+    ['small', smallUrl, config.small],
+    ['large', largeUrl, config.large],
+  ])) {
     const t = performance.now();
     await seedRecipes(root, baseEnv, url, count);
-    log(`${build.key}: seeded ${count} recipes into the ${name} database in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    log(
+      `${build.key}: seeded ${count} recipes into the ${name} database in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   return { smallUrl, largeUrl, firstBootMs, accounts, writerA, writerB };
 }
@@ -231,7 +253,14 @@ async function startServers(build, data) {
     samples.push(a.coldStartMs);
   }
   const b = await start(build, 'large', data.largeUrl);
-  const coldStart = { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples, firstBootMs: data.firstBootMs, largeMs: b.coldStartMs };
+  const coldStart = {
+    median: median(samples),
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    samples,
+    firstBootMs: data.firstBootMs,
+    largeMs: b.coldStartMs,
+  };
   return { a, b, coldStart };
 }
 
@@ -256,8 +285,12 @@ async function main() {
       build.data = await prepareData(build);
     } catch (error) {
       if (args.pg && error.serverOutput !== undefined) {
-        console.error(`\n[bench] The ${build.key} server could not start on PostgreSQL (${pgBase}).`);
-        console.error('[bench] PostgreSQL support may not have landed in this build yet. Server output:\n');
+        console.error(
+          `\n[bench] The ${build.key} server could not start on PostgreSQL (${pgBase}).`,
+        );
+        console.error(
+          '[bench] PostgreSQL support may not have landed in this build yet. Server output:\n',
+        );
         console.error(error.serverOutput);
         process.exitCode = 2;
         return;
@@ -281,7 +314,15 @@ async function main() {
     Object.assign(build, await startServers(build, build.data));
   }
   // One floor for every build, started like the server but from this checkout.
-  const floor = await startServer({ name: 'floor', port: await freePort(), env: {}, nodeArgs, cwd: root, script: 'bench/floor-app.mjs', readyPath: '/' });
+  const floor = await startServer({
+    name: 'floor',
+    port: await freePort(),
+    env: {},
+    nodeArgs,
+    cwd: root,
+    script: 'bench/floor-app.mjs',
+    readyPath: '/',
+  });
   running.add(floor);
   const { recipeRow } = await import(join(root, 'dist/database/bulk-recipes.js'));
   await sleep(2000);
@@ -291,10 +332,26 @@ async function main() {
     const meToken = (await login(a, data.writerA)).access_token;
     await me(a, meToken);
     const writeToken = (await login(b, data.writerB)).access_token;
-    const all = scenarios({ floor, a, b, recipeRow, small: config.small, large: config.large, accounts: data.accounts, meToken, writeToken, connections: config.connections, stormLogins: config.storm });
+    const all = scenarios({
+      floor,
+      a,
+      b,
+      recipeRow,
+      small: config.small,
+      large: config.large,
+      accounts: data.accounts,
+      meToken,
+      writeToken,
+      connections: config.connections,
+      rate: config.rate,
+      stormLogins: config.storm,
+    });
     build.scenarios = all.filter((s) => !only || only.includes(s.name));
-    if (build.scenarios.length === 0) throw new Error(`--only matched no scenario (${all.map((s) => s.name).join(', ')})`);
-    build.results = Object.fromEntries(build.scenarios.map((s) => [s.name, { label: s.label, rounds: [], rssPeakMb: 0 }]));
+    if (build.scenarios.length === 0)
+      throw new Error(`--only matched no scenario (${all.map((s) => s.name).join(', ')})`);
+    build.results = Object.fromEntries(
+      build.scenarios.map((s) => [s.name, { label: s.label, rounds: [], rssPeakMb: 0 }]),
+    );
   }
 
   if (config.warmup > 0) {
@@ -341,7 +398,12 @@ async function main() {
           main: ((cpuAfter.main - cpuBefore.main) * 1000) / answers,
           all: ((cpuAfter.all - cpuBefore.all) * 1000) / answers,
         };
-        if (login) Object.assign(r, { verifyMs: verify, limitPerSecond: timer.cores / (verify / 1000), parallelPerSecond: parallel });
+        if (login)
+          Object.assign(r, {
+            verifyMs: verify,
+            limitPerSecond: timer.cores / (verify / 1000),
+            parallelPerSecond: parallel,
+          });
         entry.rounds.push(r);
         log(
           `  ${builds.length > 1 ? `${build.key.padEnd(9)}` : ''}${scenario.name.padEnd(13)} ${r.rps.toFixed(0).padStart(6)} req/s  ` +
@@ -356,7 +418,8 @@ async function main() {
   for (const build of builds) {
     for (const entry of Object.values(build.results)) {
       entry.summary = summarize(entry.rounds);
-      if (entry.rounds[0]?.logins) entry.loginSummary = summarize(entry.rounds.map((r) => r.logins));
+      if (entry.rounds[0]?.logins)
+        entry.loginSummary = summarize(entry.rounds.map((r) => r.logins));
     }
     Object.assign(build.memory, {
       idleAfterMb: residentMb(build.a.pid),
@@ -376,14 +439,18 @@ async function main() {
     config: { ...config, only, nodeArgs, baseline: args.baseline },
     argon2,
     ...Object.fromEntries(
-      builds.map(({ key, dir, coldStart, memory, results, goals }) => [key, { dir, coldStart, memory, results, targets: goals }]),
+      builds.map(({ key, dir, coldStart, memory, results, goals }) => [
+        key,
+        { dir, coldStart, memory, results, targets: goals },
+      ]),
     ),
   };
   for (const build of builds) {
     if (builds.length > 1) console.log(`\n## ${build.key} (${build.dir})`);
     console.log(`\n${render({ ...build, argon2, machine, config })}`);
   }
-  if (builds.length > 1) console.log(`\n## current vs baseline\n\n${compare(builds[0], builds[1])}`);
+  if (builds.length > 1)
+    console.log(`\n## current vs baseline\n\n${compare(builds[0], builds[1])}`);
   mkdirSync(dirname(resolve(args.out)), { recursive: true });
   writeFileSync(resolve(args.out), `${JSON.stringify(report, null, 2)}\n`);
   log(`wrote ${resolve(args.out)}`);

@@ -14,7 +14,11 @@ export function median(values) {
 }
 
 /** @param {number[]} values */
-const spread = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
+const spread = (values) => ({
+  median: median(values),
+  min: Math.min(...values),
+  max: Math.max(...values),
+});
 
 /** Median, min and max over the rounds of each figure, and the failure counts summed. @param {Round[]} rounds */
 export function summarize(rounds) {
@@ -59,13 +63,26 @@ export function targets({ results, coldStart, memory }) {
   const percent = (ratio) => (ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(0)}%`);
 
   // The cost of a request: throughput as a fraction of the bare Nest + Fastify app's, same round.
-  for (const [name, label, floor] of /** @type {const} */ ([['health', '/health', 0.7], ['me', '/auth/me', 0.4]])) {
+  for (const [name, label, floor] of /** @type {const} */ ([
+    ['health', '/health', 0.7],
+    ['me', '/auth/me', 0.4],
+  ])) {
     const ratio = roundRatio(results, name, 'floor');
-    add(`${label} throughput >= ${floor * 100}% of the bare app`, ratio, percent(ratio), ratio === undefined ? undefined : ratio >= floor);
+    add(
+      `${label} throughput >= ${floor * 100}% of the bare app`,
+      ratio,
+      percent(ratio),
+      ratio === undefined ? undefined : ratio >= floor,
+    );
   }
 
   const me = roundRatio(results, 'me', 'health');
-  add('/auth/me throughput >= 60% of /health', me, percent(me), me === undefined ? undefined : me >= 0.6);
+  add(
+    '/auth/me throughput >= 60% of /health',
+    me,
+    percent(me),
+    me === undefined ? undefined : me >= 0.6,
+  );
 
   // Each round's logins/s against cores ÷ one verify timed just before, in that round.
   const rounds = results.login?.rounds;
@@ -79,7 +96,12 @@ export function targets({ results, coldStart, memory }) {
   );
 
   const storm = results.storm?.summary.p99.median;
-  add('/health p99 < 50 ms during the login storm', storm, storm === undefined ? 'n/a' : `${storm.toFixed(1)} ms`, storm === undefined ? undefined : storm < 50);
+  add(
+    '/health p99 < 50 ms during the login storm',
+    storm,
+    storm === undefined ? 'n/a' : `${storm.toFixed(1)} ms`,
+    storm === undefined ? undefined : storm < 50,
+  );
 
   for (const kind of ['list', 'search']) {
     const ratio = roundRatio(results, `${kind}-small`, `${kind}-large`);
@@ -91,11 +113,20 @@ export function targets({ results, coldStart, memory }) {
     );
   }
 
-  add('cold start < 1.5 s', coldStart.median, `${coldStart.median.toFixed(0)} ms`, coldStart.median < 1500);
+  add(
+    'cold start < 1.5 s',
+    coldStart.median,
+    `${coldStart.median.toFixed(0)} ms`,
+    coldStart.median < 1500,
+  );
   add('RSS idle < 150 MB', memory.idleMb, `${memory.idleMb.toFixed(0)} MB`, memory.idleMb < 150);
 
   const failures = Object.values(results).reduce(
-    (total, r) => total + r.summary.errors + r.summary.non2xx + (r.loginSummary ? r.loginSummary.errors + r.loginSummary.non2xx : 0),
+    (total, r) =>
+      total +
+      r.summary.errors +
+      r.summary.non2xx +
+      (r.loginSummary ? r.loginSummary.errors + r.loginSummary.non2xx : 0),
     0,
   );
   add('no errors or non-2xx answers', failures, `${failures}`, failures === 0);
@@ -105,14 +136,19 @@ export function targets({ results, coldStart, memory }) {
 /** @param {number | undefined} n @param {number} [digits] */
 const fmt = (n, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 /** @param {{ median: number, min: number, max: number }} s @param {number} [digits] */
-const range = (s, digits) => `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+const range = (s, digits) =>
+  `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
 
 /** @param {string[]} header @param {(string | number)[][]} rows */
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
   /** @param {(string | number)[]} cells */
   const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+  return [
+    line(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
 }
 
 /** The results as Markdown tables (printed, and pasted into docs/performance.md). @param {any} build */
@@ -127,35 +163,72 @@ export function render({ results, argon2, coldStart, memory, goals, machine, con
     `${fmt(r.summary.cpuMsPerRequest.main, 2)} / ${fmt(r.summary.cpuMsPerRequest.all, 2)}`,
   ]);
   const scenarioTable = table(
-    ['scenario', 'req/s median (min–max)', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server CPU ms/req: loop / all'],
+    [
+      'scenario',
+      'req/s median (min–max)',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'non-2xx',
+      'server CPU ms/req: loop / all',
+    ],
     rows,
   );
   const login = results.storm?.loginSummary;
   const extra = table(
     ['measure', 'value'],
     [
-      ['argon2id verify (one, this machine)', `${fmt(argon2.verifyMs.median, 1)} ms median (${fmt(argon2.verifyMs.min, 1)}–${fmt(argon2.verifyMs.max, 1)}), m=${argon2.params.memoryCost} KiB t=${argon2.params.timeCost} p=${argon2.params.parallelism}`],
-      ['argon2 limit (cores ÷ one verify)', `${fmt(argon2.limitPerSecond, 1)} logins/s (${argon2.cores} cores); ${fmt(argon2.parallelPerSecond, 1)}/s measured with ${argon2.cores} verifies at once`],
+      [
+        'argon2id verify (one, this machine)',
+        `${fmt(argon2.verifyMs.median, 1)} ms median (${fmt(argon2.verifyMs.min, 1)}–${fmt(argon2.verifyMs.max, 1)}), m=${argon2.params.memoryCost} KiB t=${argon2.params.timeCost} p=${argon2.params.parallelism}`,
+      ],
+      [
+        'argon2 limit (cores ÷ one verify)',
+        `${fmt(argon2.limitPerSecond, 1)} logins/s (${argon2.cores} cores); ${fmt(argon2.parallelPerSecond, 1)}/s measured with ${argon2.cores} verifies at once`,
+      ],
       [
         'argon2id in each login round: one verify; all cores at once',
         results.login
-          ? results.login.rounds.map((r) => `${fmt(r.verifyMs, 1)} ms (limit ${fmt(r.limitPerSecond, 0)}/s); ${fmt(r.parallelPerSecond, 0)}/s`).join(' · ')
+          ? results.login.rounds
+              .map(
+                (r) =>
+                  `${fmt(r.verifyMs, 1)} ms (limit ${fmt(r.limitPerSecond, 0)}/s); ${fmt(r.parallelPerSecond, 0)}/s`,
+              )
+              .join(' · ')
           : '-',
       ],
       [
         'logins/s against all cores hashing at once',
-        results.login ? `${fmt(median(results.login.rounds.map((r) => (r.rps / r.parallelPerSecond) * 100)), 0)}% (median of rounds)` : '-',
+        results.login
+          ? `${fmt(median(results.login.rounds.map((r) => (r.rps / r.parallelPerSecond) * 100)), 0)}% (median of rounds)`
+          : '-',
       ],
       ['logins/s during the storm', login ? range(login.rps, 1) : '-'],
-      ['cold start to first 200 on /health', `${fmt(coldStart.median, 0)} ms median (${fmt(coldStart.min, 0)}–${fmt(coldStart.max, 0)}), ${coldStart.samples.length} starts; first start with migrations ${fmt(coldStart.firstBootMs, 0)} ms`],
-      ['RSS idle (small / large dataset server)', `${fmt(memory.idleMb, 0)} MB / ${fmt(memory.idleLargeMb, 0)} MB`],
-      ['RSS peak under load (small / large)', `${fmt(memory.peakMb, 0)} MB / ${fmt(memory.peakLargeMb, 0)} MB`],
-      ['RSS idle after the run (small / large)', `${fmt(memory.idleAfterMb, 0)} MB / ${fmt(memory.idleAfterLargeMb, 0)} MB`],
+      [
+        'cold start to first 200 on /health',
+        `${fmt(coldStart.median, 0)} ms median (${fmt(coldStart.min, 0)}–${fmt(coldStart.max, 0)}), ${coldStart.samples.length} starts; first start with migrations ${fmt(coldStart.firstBootMs, 0)} ms`,
+      ],
+      [
+        'RSS idle (small / large dataset server)',
+        `${fmt(memory.idleMb, 0)} MB / ${fmt(memory.idleLargeMb, 0)} MB`,
+      ],
+      [
+        'RSS peak under load (small / large)',
+        `${fmt(memory.peakMb, 0)} MB / ${fmt(memory.peakLargeMb, 0)} MB`,
+      ],
+      [
+        'RSS idle after the run (small / large)',
+        `${fmt(memory.idleAfterMb, 0)} MB / ${fmt(memory.idleAfterLargeMb, 0)} MB`,
+      ],
     ],
   );
   const goalTable = table(
     ['target', 'measured', 'result'],
-    goals.map((g) => [g.name, g.shown, g.pass === undefined ? 'not run' : g.pass ? 'pass' : 'FAIL']),
+    goals.map((g) => [
+      g.name,
+      g.shown,
+      g.pass === undefined ? 'not run' : g.pass ? 'pass' : 'FAIL',
+    ]),
   );
   const load = machine.loadAtStart?.loadavg?.[0];
   const about =
@@ -171,7 +244,10 @@ export function render({ results, argon2, coldStart, memory, goals, machine, con
  */
 export function compare(current, baseline) {
   /** @param {number} now @param {number} before */
-  const change = (now, before) => (Number.isFinite(now / before) ? `${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(0)}%` : '-');
+  const change = (now, before) =>
+    Number.isFinite(now / before)
+      ? `${now >= before ? '+' : ''}${(((now - before) / before) * 100).toFixed(0)}%`
+      : '-';
   const rows = Object.entries(current.results).map(([name, r]) => {
     const b = baseline.results[name];
     return [

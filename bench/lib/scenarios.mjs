@@ -33,7 +33,9 @@ export const SEARCH_KEYWORDS = ['chicken', 'curry', 'vesuvio', 'quinoa'];
 
 function fire(opts) {
   return new Promise((resolve, reject) => {
-    autocannon({ timeout: 30, ...opts }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ timeout: 30, ...opts }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
   });
 }
 
@@ -91,8 +93,12 @@ async function probe(url, seconds, everyMs) {
   await Promise.all(pending);
   agent.destroy();
   latencies.sort((x, y) => x - y);
-  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const non2xx = Object.entries(statusCodes).reduce((n, [code, count]) => n + (code.startsWith('2') ? 0 : count), 0);
+  const at = (q) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const non2xx = Object.entries(statusCodes).reduce(
+    (n, [code, count]) => n + (code.startsWith('2') ? 0 : count),
+    0,
+  );
   return {
     rps: latencies.length / ((performance.now() - began) / 1000),
     p50: at(0.5),
@@ -108,7 +114,11 @@ async function probe(url, seconds, everyMs) {
 
 /** @param {Account} account */
 const form = (account) =>
-  new URLSearchParams({ grant_type: 'password', username: account.email, password: account.password }).toString();
+  new URLSearchParams({
+    grant_type: 'password',
+    username: account.email,
+    password: account.password,
+  }).toString();
 
 /** Password-grant logins spread over the account pool, so no account has more than a couple in flight. */
 /** @param {Account[]} accounts @returns {autocannon.Request[]} */
@@ -138,7 +148,10 @@ function refreshRequests(tokens) {
       method: 'POST',
       path: '/api/v1/auth/refresh',
       headers: { 'content-type': 'application/json' },
-      setupRequest: (request) => ({ ...request, body: JSON.stringify({ refresh_token: queue.shift() ?? 'exhausted' }) }),
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ refresh_token: queue.shift() ?? 'exhausted' }),
+      }),
       onResponse: (status, body) => {
         if (status === 200) queue.push(JSON.parse(body).refresh_token);
       },
@@ -153,33 +166,83 @@ function refreshRequests(tokens) {
  * stays at its size for the list and search comparison. `recipeRow` is the data generator of
  * the build (src/database/bulk-recipes.ts), so new recipes continue the seeded mix.
  * @param {{ floor: Server, a: Server, b: Server, small: number, large: number, accounts: Account[],
- *   meToken: string, writeToken: string, connections: number, stormLogins: number,
+ *   meToken: string, writeToken: string, connections: number, rate: number, stormLogins: number,
  *   recipeRow: (i: number, owners: number[]) => [string, string | null, string, number] }} setting
  * @returns {Scenario[]}
  */
-export function scenarios({ floor, a, b, small, large, accounts, meToken, writeToken, connections, stormLogins, recipeRow }) {
-  const base = { connections };
+export function scenarios({
+  floor,
+  a,
+  b,
+  small,
+  large,
+  accounts,
+  meToken,
+  writeToken,
+  connections,
+  rate,
+  stormLogins,
+  recipeRow,
+}) {
+  const base = rate > 0 ? { connections, overallRate: rate } : { connections };
   let created = large;
   /** @param {Server} server */
   const search = (server) => ({
     ...base,
     url: server.url,
-    requests: SEARCH_KEYWORDS.map((keyword) => ({ method: 'GET', path: `/api/v1/recipes/search?keyword=${keyword}&max_results=10` })),
+    requests: SEARCH_KEYWORDS.map((keyword) => ({
+      method: 'GET',
+      path: `/api/v1/recipes/search?keyword=${keyword}&max_results=10`,
+    })),
   });
   return [
     // The floor: what Nest and Fastify cost with nothing of this server on the path.
-    { name: 'floor', label: 'GET / (bare Nest + Fastify)', server: floor, opts: () => ({ ...base, url: `${floor.url}/` }) },
-    { name: 'health', label: 'GET /health', server: a, opts: () => ({ ...base, url: `${a.url}/health` }) },
+    {
+      name: 'floor',
+      label: 'GET / (bare Nest + Fastify)',
+      server: floor,
+      opts: () => ({ ...base, url: `${floor.url}/` }),
+    },
+    {
+      name: 'health',
+      label: 'GET /health',
+      server: a,
+      opts: () => ({ ...base, url: `${a.url}/health` }),
+    },
     {
       name: 'me',
       label: 'GET /api/v1/auth/me',
       server: a,
-      opts: () => ({ ...base, url: `${a.url}/api/v1/auth/me`, headers: { authorization: `Bearer ${meToken}` } }),
+      opts: () => ({
+        ...base,
+        url: `${a.url}/api/v1/auth/me`,
+        headers: { authorization: `Bearer ${meToken}` },
+      }),
     },
-    { name: 'list-small', label: `GET /recipes?limit=20 (${small})`, server: a, opts: () => ({ ...base, url: `${a.url}/api/v1/recipes?limit=20` }) },
-    { name: 'list-large', label: `GET /recipes?limit=20 (${large})`, server: b, opts: () => ({ ...base, url: `${b.url}/api/v1/recipes?limit=20` }) },
-    { name: 'search-small', label: `GET /recipes/search (${small})`, server: a, opts: () => search(a) },
-    { name: 'search-large', label: `GET /recipes/search (${large})`, server: b, opts: () => search(b) },
+    {
+      name: 'list-small',
+      label: `GET /recipes?limit=20 (${small})`,
+      server: a,
+      opts: () => ({ ...base, url: `${a.url}/api/v1/recipes?limit=20` }),
+    },
+    {
+      name: 'list-large',
+      label: `GET /recipes?limit=20 (${large})`,
+      server: b,
+      opts: () => ({ ...base, url: `${b.url}/api/v1/recipes?limit=20` }),
+    },
+    {
+      name: 'search-small',
+      label: `GET /recipes/search (${small})`,
+      server: a,
+      opts: () => search(a),
+    },
+    {
+      name: 'search-large',
+      label: `GET /recipes/search (${large})`,
+      server: b,
+      opts: () => search(b),
+    },
     {
       name: 'create',
       label: 'POST /api/v1/recipes',
@@ -196,20 +259,30 @@ export function scenarios({ floor, a, b, small, large, accounts, meToken, writeT
             headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/json' },
             setupRequest: (request) => {
               const [label, source, url] = recipeRow(++created, [0]);
-              return { ...request, body: JSON.stringify({ label, source: source ?? undefined, url }) };
+              return {
+                ...request,
+                body: JSON.stringify({ label, source: source ?? undefined, url }),
+              };
             },
           },
         ],
       }),
     },
-    { name: 'login', label: 'POST /api/v1/auth/login', server: a, opts: () => ({ ...base, url: a.url, requests: loginRequests(accounts) }) },
+    {
+      name: 'login',
+      label: 'POST /api/v1/auth/login',
+      server: a,
+      opts: () => ({ ...base, url: a.url, requests: loginRequests(accounts) }),
+    },
     {
       name: 'refresh',
       label: 'POST /api/v1/auth/refresh',
       server: a,
       // Fresh sessions for every run (not timed): one chain per connection, plus spares.
       prepare: async () => {
-        const sessions = await pool(accounts.slice(0, connections * 2), 4, (account) => login(a, account));
+        const sessions = await pool(accounts.slice(0, connections * 2), 4, (account) =>
+          login(a, account),
+        );
         return sessions.map((s) => s.refresh_token);
       },
       opts: (tokens) => ({ ...base, url: a.url, requests: refreshRequests(tokens) }),
@@ -220,7 +293,12 @@ export function scenarios({ floor, a, b, small, large, accounts, meToken, writeT
       server: a,
       // GET /health every 10 ms (open loop) while `stormLogins` logins are always in flight.
       run: async (seconds) => {
-        const logins = fire({ url: a.url, connections: stormLogins, duration: seconds + 1, requests: loginRequests(accounts) });
+        const logins = fire({
+          url: a.url,
+          connections: stormLogins,
+          duration: seconds + 1,
+          requests: loginRequests(accounts),
+        });
         await sleep(500);
         const health = await probe(`${a.url}/health`, seconds, 10);
         const storm = await logins;
@@ -242,5 +320,10 @@ export function prepareScenario(scenario) {
 export async function runScenario(scenario, seconds, prepared) {
   if (scenario.run) return scenario.run(seconds);
   if (!scenario.opts) throw new Error(`scenario ${scenario.name} has neither run nor opts`);
-  return figures(await fire({ ...scenario.opts(prepared ?? (await prepareScenario(scenario))), duration: seconds }));
+  return figures(
+    await fire({
+      ...scenario.opts(prepared ?? (await prepareScenario(scenario))),
+      duration: seconds,
+    }),
+  );
 }

@@ -44,7 +44,8 @@ async function call(server, method, path, { body, form, token } = {}) {
     body: body ? JSON.stringify(body) : form ? new URLSearchParams(form).toString() : undefined,
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  if (!response.ok)
+    throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
 }
 
@@ -54,8 +55,13 @@ async function call(server, method, path, { body, form, token } = {}) {
  * @returns {Promise<Account[]>}
  */
 export async function signUp(server, count, prefix, password) {
-  const accounts = Array.from({ length: count }, (_, i) => ({ email: `${prefix}${i}@bench.example.com`, password }));
-  await pool(accounts, 4, (account) => call(server, 'POST', '/api/v1/auth/signup', { body: account }));
+  const accounts = Array.from({ length: count }, (_, i) => ({
+    email: `${prefix}${i}@bench.example.com`,
+    password,
+  }));
+  await pool(accounts, 4, (account) =>
+    call(server, 'POST', '/api/v1/auth/signup', { body: account }),
+  );
   return accounts;
 }
 
@@ -81,10 +87,14 @@ export function me(server, token) {
  * @param {string} dir @param {Record<string, string>} env @param {string} databaseUrl @param {number} count
  */
 export async function seedRecipes(dir, env, databaseUrl, count) {
-  await promisify(execFile)(process.execPath, ['dist/database/seed-bulk.js', '--recipes', String(count)], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', ...env, DATABASE_URL: databaseUrl },
-  });
+  await promisify(execFile)(
+    process.execPath,
+    ['dist/database/seed-bulk.js', '--recipes', String(count)],
+    {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', ...env, DATABASE_URL: databaseUrl },
+    },
+  );
 }
 
 /** CREATE / DROP DATABASE on the PostgreSQL server `baseUrl` points at. */

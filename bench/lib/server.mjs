@@ -62,11 +62,26 @@ export function cpuSeconds(/** @type {number} */ pid) {
  *   script?: string, readyPath?: string, timeoutMs?: number }} options
  * @returns {Promise<Server>}
  */
-export async function startServer({ name, port, env, nodeArgs = [], cwd, script = 'dist/main.js', readyPath = '/health', timeoutMs = 30_000 }) {
+export async function startServer({
+  name,
+  port,
+  env,
+  nodeArgs = [],
+  cwd,
+  script = 'dist/main.js',
+  readyPath = '/health',
+  timeoutMs = 30_000,
+}) {
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -76,8 +91,19 @@ export async function startServer({ name, port, env, nodeArgs = [], cwd, script 
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   /** @type {Promise<{ code: number | null, signal: string | null }>} */
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const server = { name, port, child, pid: child.pid, exited, url: `http://127.0.0.1:${port}`, readyPath, output: () => output };
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const server = {
+    name,
+    port,
+    child,
+    pid: child.pid,
+    exited,
+    url: `http://127.0.0.1:${port}`,
+    readyPath,
+    output: () => output,
+  };
 
   /** @type {{ code: number | null, signal: string | null } | undefined} */
   let gone;
@@ -86,10 +112,17 @@ export async function startServer({ name, port, env, nodeArgs = [], cwd, script 
   });
   while (performance.now() - started < timeoutMs) {
     if (gone) {
-      throw Object.assign(new Error(`server ${name} exited (${gone.code ?? gone.signal}) before answering ${readyPath}`), { serverOutput: output });
+      throw Object.assign(
+        new Error(
+          `server ${name} exited (${gone.code ?? gone.signal}) before answering ${readyPath}`,
+        ),
+        { serverOutput: output },
+      );
     }
     try {
-      const response = await fetch(`${server.url}${readyPath}`, { signal: AbortSignal.timeout(1000) });
+      const response = await fetch(`${server.url}${readyPath}`, {
+        signal: AbortSignal.timeout(1000),
+      });
       await response.arrayBuffer();
       if (response.status === 200) {
         server.coldStartMs = performance.now() - started;
@@ -101,7 +134,10 @@ export async function startServer({ name, port, env, nodeArgs = [], cwd, script 
     await sleep(5);
   }
   await stopServer(server);
-  throw Object.assign(new Error(`server ${name} did not answer ${readyPath} within ${timeoutMs} ms`), { serverOutput: output });
+  throw Object.assign(
+    new Error(`server ${name} did not answer ${readyPath} within ${timeoutMs} ms`),
+    { serverOutput: output },
+  );
 }
 
 /** SIGTERM (the server closes gracefully), SIGKILL after 10 s; resolves when the process is gone. @param {Server} server */
@@ -119,7 +155,9 @@ export async function stopServer(server) {
  */
 export async function settle(/** @type {Server} */ server, ms = 250) {
   try {
-    const response = await fetch(`${server.url}${server.readyPath}`, { signal: AbortSignal.timeout(60_000) });
+    const response = await fetch(`${server.url}${server.readyPath}`, {
+      signal: AbortSignal.timeout(60_000),
+    });
     await response.arrayBuffer();
   } catch {
     // reported by the next scenario

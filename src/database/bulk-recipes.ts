@@ -13,7 +13,16 @@ const DISHES = (
   'Curry Stew Salad Soup Tacos Pie Risotto Skillet Traybake Burger ' +
   'Bowl Pasta Casserole Kebabs Fritters Noodles Gratin Tagine Chowder Sandwich'
 ).split(' ');
-const SIDES = ['', '', '', '', ' with Crème Fraîche', ' with Jalapeño Salsa', ' with Rice', ' with Greens'];
+const SIDES = [
+  '',
+  '',
+  '',
+  '',
+  ' with Crème Fraîche',
+  ' with Jalapeño Salsa',
+  ' with Rice',
+  ' with Greens',
+];
 const SOURCES = ['Serious Eats', 'BBC Good Food', 'Bon Appétit', 'NYT Cooking', null];
 
 export type RecipeRow = [label: string, source: string | null, url: string, submitterId: number];
@@ -26,7 +35,12 @@ export function recipeRow(i: number, owners: readonly number[]): RecipeRow {
   const h = Math.imul(i, 2654435761) >>> 0;
   const rare = i % 10_000 === 7 ? ' Vesuvio' : '';
   const label = `${STYLES[h % 20]} ${MAINS[(h >>> 5) % 20]} ${DISHES[(h >>> 10) % 20]}${SIDES[(h >>> 15) % 8]}${rare}`;
-  return [label, SOURCES[(h >>> 18) % 5]!, `https://example.com/recipes/${i}`, owners[i % owners.length]!];
+  return [
+    label,
+    SOURCES[(h >>> 18) % 5]!,
+    `https://example.com/recipes/${i}`,
+    owners[i % owners.length]!,
+  ];
 }
 
 /** Inserts recipes `first` … `first + count - 1` in one transaction, the fastest way each engine has. */
@@ -54,7 +68,9 @@ export async function insertRecipes(
     return;
   }
   const db = (dataSource.driver as unknown as { databaseConnection: Database }).databaseConnection;
-  const insert = db.prepare('INSERT INTO recipes (label, source, url, submitter_id) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO recipes (label, source, url, submitter_id) VALUES (?, ?, ?, ?)',
+  );
   // The search index's triggers are set aside and the index rebuilt once: the same index, faster.
   const triggers = db
     .prepare<[], { name: string; sql: string }>(
