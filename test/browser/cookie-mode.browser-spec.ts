@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 /**
@@ -14,7 +15,6 @@ import { startServer, type ServerProcess } from '../helpers/server-process.js';
  * (different ports: one site), where Chromium accepts Secure cookies over plain HTTP.
  * Needs `npm run build` first (`npm run test:browser` does it) and Debian's chromium package.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 
 /** A static server on 127.0.0.1 answering every GET with `html`. */
@@ -100,18 +100,7 @@ describe('refresh cookie mode in Chromium', () => {
     });
     expect(signup.status).toBe(201);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 /**
@@ -10,7 +11,6 @@ import { startServer, type ServerProcess } from '../helpers/server-process.js';
  * it): Authorize through the OAuth2 password flow, then "Try it out" on GET /api/v1/auth/me.
  * Needs `npm run build` first (`npm run test:browser` does it) and Debian's chromium package.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 const UI_TIMEOUT = 15_000;
 
@@ -19,6 +19,7 @@ describe('Swagger UI in Chromium', () => {
   let server: ServerProcess | undefined;
   let baseUrl: string;
   let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
   let page: Page;
   const email = `browser-${Date.now()}@example.com`;
 
@@ -70,20 +71,15 @@ describe('Swagger UI in Chromium', () => {
     });
     expect(signup.status).toBe(201);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage();
+    browser = await launchChromium();
+  });
+
+  // A context of its own per test: no cookies or local storage left by the one before. The
+  // previous one closes only now, so a failure's screenshot (onTestFailed) still has its page.
+  beforeEach(async () => {
+    await context?.close();
+    context = await browser!.newContext();
+    page = await context.newPage();
   });
 
   afterAll(async () => {
@@ -133,14 +129,8 @@ describe('Swagger UI in Chromium', () => {
     expect(withoutSuccess).toEqual([]);
   });
 
-  it('should log in through the Authorize dialog and run GET /auth/me with "Try it out"', async () => {
-    captureOnFailure('docs-authorize');
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-
+  /** Logs in through the Authorize dialog (OAuth2 password flow) on a freshly loaded /docs. */
+  async function authorize(): Promise<void> {
     await page.goto(`${baseUrl}/docs`);
     await page.locator('.swagger-ui .information-container').waitFor({ timeout: UI_TIMEOUT });
     await page.locator('.auth-wrapper button.authorize').click();
@@ -161,13 +151,24 @@ describe('Swagger UI in Chromium', () => {
     await oauth2.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await page.locator('.auth-wrapper button.authorize.locked').waitFor({ timeout: UI_TIMEOUT });
+  }
 
+  it('should log in through the Authorize dialog and run GET /auth/me with "Try it out"', async () => {
+    captureOnFailure('docs-authorize');
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+
+    await authorize();
     await tryMe(await expandMe());
     expect(pageErrors).toEqual([]);
   });
 
   it('should keep the authorization across a reload (persistAuthorization)', async () => {
     captureOnFailure('docs-reload');
+    await authorize();
     await page.reload();
     await page.locator('.swagger-ui .information-container').waitFor({ timeout: UI_TIMEOUT });
     await page.locator('.auth-wrapper button.authorize.locked').waitFor({ timeout: UI_TIMEOUT });
