@@ -57,21 +57,25 @@ export class AccountService implements BeforeApplicationShutdown {
    * Spends the token, sets the password (which ends every session) and marks the address
    * verified — following the link proves it — in one transaction; then lifts the account's
    * failed-password lockout: the owner proved the mailbox, so a lockout someone else caused lasts
-   * no longer than a reset. A refused password rolls the spend back: the link still works.
+   * no longer than a reset. The link and the password are checked, and the password hashed,
+   * before anything is written: a refused password leaves the link working.
    */
   async resetPassword(token: string, newPassword: string): Promise<void> {
-    const user = await this.spendResetLink(token, newPassword);
+    const userId = await this.tokens.userOf(token, 'password_reset');
+    const user = userId === null ? null : await this.users.findById(userId);
+    if (!user?.isActive) throw new InvalidOneTimeTokenError();
+    assertNoContextWords(newPassword, user, 'new_password');
+    await this.spendResetLink(token, user, await this.users.hashPassword(newPassword));
     await this.attempts.clear(user.email);
   }
 
   @Transactional()
-  private async spendResetLink(token: string, newPassword: string): Promise<User> {
-    const user = await this.users.findById(await this.tokens.consume(token, 'password_reset'));
-    if (!user?.isActive) throw new InvalidOneTimeTokenError();
-    assertNoContextWords(newPassword, user, 'new_password');
-    await this.users.changePassword(user, newPassword);
+  private async spendResetLink(token: string, user: User, hashedPassword: string): Promise<void> {
+    await this.tokens.consume(token, 'password_reset'); // another request may have spent it since
+    // …or deactivated the account while the password was hashed.
+    if (!(await this.users.findById(user.id))?.isActive) throw new InvalidOneTimeTokenError();
+    await this.users.setHashedPassword(user, hashedPassword);
     await this.users.markEmailVerified(user.id);
-    return user;
   }
 
   async requestEmailVerification(user: User): Promise<AcceptedDto> {

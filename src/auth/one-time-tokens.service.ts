@@ -78,6 +78,17 @@ export class OneTimeTokensService {
     return found.userId;
   }
 
+  /** The user id of a live token of this purpose, or null; spends nothing. */
+  async userOf(token: string, purpose: OneTimeTokenPurpose): Promise<number | null> {
+    const found = await this.tokens.findOneBy({
+      tokenHash: sha256(token),
+      purpose,
+      usedAt: IsNull(),
+      expiresAt: MoreThan(new Date()),
+    });
+    return found?.userId ?? null;
+  }
+
   // A reset link still out would undo a password change: whoever reads the mail could set their own.
   @OnEvent(USER_PASSWORD_CHANGED, { suppressErrors: false })
   async onPasswordChanged({ userId }: UserPasswordChanged): Promise<void> {

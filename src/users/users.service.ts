@@ -131,7 +131,16 @@ export class UsersService {
    * it or not at all. Callers confirm the current password or spend a reset link first.
    */
   async changePassword(user: User, next: string, keepSessionId?: string): Promise<void> {
-    const hashedPassword = await this.passwords.hash(next);
+    await this.setHashedPassword(user, await this.hashPassword(next), keepSessionId);
+  }
+
+  /** An argon2 hash of `password`: slow, so made before a transaction opens, never inside one. */
+  hashPassword(password: string): Promise<string> {
+    return this.passwords.hash(password);
+  }
+
+  /** `changePassword` with the new password hashed already (hashPassword). */
+  async setHashedPassword(user: User, hashedPassword: string, keepSessionId?: string): Promise<void> {
     await this.db.withTransaction(async () => {
       await this.users.update({ id: user.id }, { hashedPassword });
       await this.events.emitAsync(USER_PASSWORD_CHANGED, new UserPasswordChanged(user.id, keepSessionId));
