@@ -8,8 +8,12 @@ const limiter = new RateLimiterMemory({ points: 10, duration: 900, keyPrefix: 'a
 globalThis.gc();
 const before = process.memoryUsage().heapUsed;
 for (let i = 0; i < KEYS; i++) {
-  await limiter.consume(createHash('sha256').update(`login:user${i}@example.com`).digest('base64url'));
+  await limiter.consume(
+    createHash('sha256').update(`login:user${i}@example.com`).digest('base64url'),
+  );
 }
 globalThis.gc();
 const perKey = (process.memoryUsage().heapUsed - before) / KEYS;
-console.log(`${KEYS} addresses counted: ${perKey.toFixed(0)} bytes each, ${((perKey * KEYS) / 2 ** 20).toFixed(1)} MiB`);
+console.log(
+  `${KEYS} addresses counted: ${perKey.toFixed(0)} bytes each, ${((perKey * KEYS) / 2 ** 20).toFixed(1)} MiB`,
+);

@@ -9,23 +9,47 @@ import { LRUCache } from 'lru-cache';
 const N = Number(process.argv[2] ?? 100_000);
 const SKEW = 60;
 const secret = new TextEncoder().encode('token-verify-bench-secret-of-at-least-32-bytes');
-const key = await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+const key = await webcrypto.subtle.importKey(
+  'raw',
+  secret,
+  { name: 'HMAC', hash: 'SHA-256' },
+  false,
+  ['verify'],
+);
 const now = () => Math.floor(Date.now() / 1000);
-const token = await new SignJWT({ sub: '1', sid: crypto.randomUUID(), type: 'access_token', scope: 'recipes:read recipes:write' })
+const token = await new SignJWT({
+  sub: '1',
+  sid: crypto.randomUUID(),
+  type: 'access_token',
+  scope: 'recipes:read recipes:write',
+})
   .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
   .setIssuedAt()
   .setIssuer('recipe-api')
   .setAudience('recipe-api')
   .setExpirationTime('30m')
   .sign(secret);
-const options = { algorithms: ['HS256'], issuer: 'recipe-api', audience: 'recipe-api', requiredClaims: ['exp', 'iat'], maxTokenAge: 1800, clockTolerance: SKEW };
+const options = {
+  algorithms: ['HS256'],
+  issuer: 'recipe-api',
+  audience: 'recipe-api',
+  requiredClaims: ['exp', 'iat'],
+  maxTokenAge: 1800,
+  clockTolerance: SKEW,
+};
 
 const uncached = () => jwtVerify(token, key, options);
 const cache = new LRUCache({ max: 10_000 });
 const cached = async () => {
   const seen = cache.get(token);
   const t = now();
-  if (seen && seen.payload.exp > t - SKEW && !(seen.payload.nbf > t + SKEW) && seen.payload.iat <= t + SKEW) return seen;
+  if (
+    seen &&
+    seen.payload.exp > t - SKEW &&
+    !(seen.payload.nbf > t + SKEW) &&
+    seen.payload.iat <= t + SKEW
+  )
+    return seen;
   const jwt = await jwtVerify(token, key, options);
   cache.set(token, jwt, { ttl: (jwt.payload.exp + SKEW - t) * 1000 });
   return jwt;
@@ -40,7 +64,9 @@ async function time(name, verify) {
     runs.push(Number(process.hrtime.bigint() - start) / N / 1000);
   }
   runs.sort((a, b) => a - b);
-  console.log(`${name}: ${runs[2].toFixed(2)} µs per verify (median of 5 rounds of ${N}; ${runs[0].toFixed(2)}–${runs[4].toFixed(2)})`);
+  console.log(
+    `${name}: ${runs[2].toFixed(2)} µs per verify (median of 5 rounds of ${N}; ${runs[0].toFixed(2)}–${runs[4].toFixed(2)})`,
+  );
 }
 
 console.log(`Node ${process.version}, jose, one HS256 access token`);

@@ -8,7 +8,9 @@ import { setupSwagger } from './swagger.js';
 /** Creates the application, with Swagger UI, and listens on HOST:PORT. */
 export async function startServer(): Promise<void> {
   const adapter = createAdapter(appConfig()); // the same validated Env that ConfigModule reads
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bufferLogs: true,
+  });
   await configureApp(app);
   setupSwagger(app);
   const { port, host } = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);

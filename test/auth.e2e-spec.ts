@@ -9,7 +9,14 @@ import {
   expectProblem,
   USER_KEYS,
 } from './helpers/expect.js';
-import { bearer, createUser, login, newEmail, PASSWORD, type TestUser } from './helpers/factories.js';
+import {
+  bearer,
+  createUser,
+  login,
+  newEmail,
+  PASSWORD,
+  type TestUser,
+} from './helpers/factories.js';
 import { decodeJwt } from './helpers/jwt.js';
 import type { SessionRow, UserRow } from './helpers/rows.js';
 
@@ -501,10 +508,9 @@ describe('auth (e2e)', () => {
         sid,
       ]);
       expect(row?.revoked_at).toEqual(expect.any(String));
-      const [otherRow] = await t.sql<SessionRow[]>(
-        'SELECT revoked_at FROM sessions WHERE id = ?',
-        [otherSid],
-      );
+      const [otherRow] = await t.sql<SessionRow[]>('SELECT revoked_at FROM sessions WHERE id = ?', [
+        otherSid,
+      ]);
       expect(otherRow?.revoked_at).toBeNull();
 
       const me = await t.request({ method: 'GET', url: ME, headers: user.auth });

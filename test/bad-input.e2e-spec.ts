@@ -23,10 +23,7 @@ describe('bad input', () => {
   });
 
   /** Sends the request, expects a problem in the contract's shape, and checks the database did not move. */
-  const expectRefused = async (
-    options: InjectOptions,
-    status: number,
-  ): Promise<ProblemBody> => {
+  const expectRefused = async (options: InjectOptions, status: number): Promise<ProblemBody> => {
     const before = await snapshot();
     const response = await t.request(options);
     const problem = expectProblem(response, status);

@@ -99,7 +99,9 @@ describe.runIf(testEngine === 'postgres')('database outage on PostgreSQL (e2e)',
       // An outage is no reason to log anyone out: 503, never 401 or 500.
       const response = await request();
       expectUnavailable(response);
-      expect(response.json()).toMatchObject({ type: 'urn:recipe-api:problem:database-unavailable' });
+      expect(response.json()).toMatchObject({
+        type: 'urn:recipe-api:problem:database-unavailable',
+      });
     }
 
     await proxy.listen();

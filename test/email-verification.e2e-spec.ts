@@ -41,10 +41,9 @@ describe('email verification (e2e, real SMTP server)', () => {
   const verify = (token: string) => t.request({ method: 'POST', url: VERIFY, payload: { token } });
   const verifiedFlag = async (userId: number) =>
     (
-      await t.sql<{ email_verified: number }[]>(
-        'SELECT email_verified FROM users WHERE id = ?',
-        [userId],
-      )
+      await t.sql<{ email_verified: number }[]>('SELECT email_verified FROM users WHERE id = ?', [
+        userId,
+      ])
     )[0]?.email_verified;
 
   async function mailedToken(user: TestUser): Promise<string> {
@@ -97,10 +96,10 @@ describe('email verification (e2e, real SMTP server)', () => {
   it('should refuse an expired token and an unknown one', async () => {
     const user = await createUser(t);
     const token = await mailedToken(user);
-    await t.sql(
-      'UPDATE one_time_tokens SET expires_at = ? WHERE user_id = ?',
-      [minutesAgo(1), user.id],
-    );
+    await t.sql('UPDATE one_time_tokens SET expires_at = ? WHERE user_id = ?', [
+      minutesAgo(1),
+      user.id,
+    ]);
     expectBadMailedToken(await verify(token));
     expectBadMailedToken(await verify('B'.repeat(43)));
     await expect(verifiedFlag(user.id)).resolves.toBe(0);
@@ -167,9 +166,7 @@ describe('REQUIRE_VERIFIED_EMAIL=true (e2e)', () => {
   it('should refuse the right password of an unverified account with invalid_grant saying so, and start no session', async () => {
     const { id, email } = await signup();
     expectInvalidGrant(await login(t, email, PASSWORD), /email address is not verified/);
-    await expect(t.sql('SELECT id FROM sessions WHERE user_id = ?', [id])).resolves.toEqual(
-      [],
-    );
+    await expect(t.sql('SELECT id FROM sessions WHERE user_id = ?', [id])).resolves.toEqual([]);
   });
 
   it('should give a wrong password or an unknown address the generic invalid_grant, not the verification one', async () => {
@@ -184,7 +181,9 @@ describe('REQUIRE_VERIFIED_EMAIL=true (e2e)', () => {
   it('should mail the verification link at signup, and let the account in once it is followed', async () => {
     const { id, email } = await signup();
     const token = tokenFromLink(await mailbox.next(email), FRONTEND, 'verify-email');
-    expect((await t.request({ method: 'POST', url: VERIFY, payload: { token } })).statusCode).toBe(204);
+    expect((await t.request({ method: 'POST', url: VERIFY, payload: { token } })).statusCode).toBe(
+      204,
+    );
     await expect(t.sql('SELECT email_verified FROM users WHERE id = ?', [id])).resolves.toEqual([
       { email_verified: 1 },
     ]);

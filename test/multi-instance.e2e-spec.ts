@@ -129,7 +129,10 @@ describe.skipIf(testEngine !== 'postgres')(
       for (const server of [a, b]) {
         const response = await fetch(`${server!.url}/health/ready`);
         expect(response.status).toBe(200);
-        expect(await response.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+        expect(await response.json()).toMatchObject({
+          status: 'ok',
+          info: { database: { status: 'up' } },
+        });
       }
     });
 

@@ -134,9 +134,7 @@ describe('password reset (e2e, real SMTP server)', () => {
       expect(response.json()).toEqual(ACCEPTED);
       await backgroundDone(t);
       expect(findByEmail).toHaveBeenCalledTimes(1);
-      expect(logged).toHaveBeenCalledWith(
-        'A password reset request failed: connection terminated',
-      );
+      expect(logged).toHaveBeenCalledWith('A password reset request failed: connection terminated');
       expect(JSON.stringify(logged.mock.calls)).not.toContain(user.email);
       expect(send).not.toHaveBeenCalled();
       await expect(tokenRows(user.id)).resolves.toEqual([]);
@@ -157,9 +155,7 @@ describe('password reset (e2e, real SMTP server)', () => {
           used_at: null,
         }),
       ]);
-      expect(JSON.stringify(await t.sql('SELECT * FROM one_time_tokens'))).not.toContain(
-        token,
-      );
+      expect(JSON.stringify(await t.sql('SELECT * FROM one_time_tokens'))).not.toContain(token);
       const expiresAt = utc(rows[0].expires_at).getTime();
       expect(expiresAt).toBeGreaterThanOrEqual(before + 30 * 60_000);
       expect(expiresAt).toBeLessThanOrEqual(after + 30 * 60_000);
@@ -249,16 +245,18 @@ describe('password reset (e2e, real SMTP server)', () => {
       expectBadMailedToken(await reset(token, 'an attacker kitchen passphrase'));
       expect((await login(t, user.email, NEW_PASSWORD)).statusCode).toBe(200);
       const rows = await tokenRows(user.id);
-      expect(rows).toEqual([expect.objectContaining({ purpose: 'password_reset', used_at: expect.any(String) })]);
+      expect(rows).toEqual([
+        expect.objectContaining({ purpose: 'password_reset', used_at: expect.any(String) }),
+      ]);
     });
 
     it('should refuse an expired token', async () => {
       const user = await createUser(t);
       const token = await mailedToken(user);
-      await t.sql(
-        'UPDATE one_time_tokens SET expires_at = ? WHERE user_id = ?',
-        [minutesAgo(1), user.id],
-      );
+      await t.sql('UPDATE one_time_tokens SET expires_at = ? WHERE user_id = ?', [
+        minutesAgo(1),
+        user.id,
+      ]);
 
       expectBadMailedToken(await reset(token));
       expect((await login(t, user.email, PASSWORD)).statusCode).toBe(200);
@@ -302,13 +300,21 @@ describe('password reset (e2e, real SMTP server)', () => {
       const token = await mailedToken(user);
       const localPart = user.email.split('@')[0]!;
 
-      for (const weak of [user.email, `${localPart.toUpperCase()} in the kitchen`, 'my cookbook collection']) {
+      for (const weak of [
+        user.email,
+        `${localPart.toUpperCase()} in the kitchen`,
+        'my cookbook collection',
+      ]) {
         expectProblemJson(await reset(token, weak), 400, {
           type: 'urn:recipe-api:problem:validation-failed',
-          errors: [{ field: 'new_password', message: expect.stringMatching(/email address or name/) }],
+          errors: [
+            { field: 'new_password', message: expect.stringMatching(/email address or name/) },
+          ],
         });
       }
-      await expect(tokenRows(user.id)).resolves.toEqual([expect.objectContaining({ used_at: null })]);
+      await expect(tokenRows(user.id)).resolves.toEqual([
+        expect.objectContaining({ used_at: null }),
+      ]);
       expect((await reset(token)).statusCode).toBe(204);
       expect((await login(t, user.email, NEW_PASSWORD)).statusCode).toBe(200);
     });

@@ -178,16 +178,22 @@ describe('rate limits (e2e)', () => {
       const user = await createUser(t);
       for (const email of [user.email, newEmail()]) {
         for (const address of ['127.0.0.60', '127.0.0.61']) {
-          const accepted = await t.request(from(address, { method: 'POST', url: FORGOT, payload: { email } }));
+          const accepted = await t.request(
+            from(address, { method: 'POST', url: FORGOT, payload: { email } }),
+          );
           expect(accepted.statusCode).toBe(202);
         }
-        const refused = await t.request(from('127.0.0.62', { method: 'POST', url: FORGOT, payload: { email } }));
+        const refused = await t.request(
+          from('127.0.0.62', { method: 'POST', url: FORGOT, payload: { email } }),
+        );
         expect(refused.statusCode).toBe(429);
         expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
         expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
       }
       await t.app.get(AccountService).settled(); // the tokens are made after the answers
-      const tokens = await t.sql('SELECT COUNT(*) AS n FROM one_time_tokens WHERE user_id = ?', [user.id]);
+      const tokens = await t.sql('SELECT COUNT(*) AS n FROM one_time_tokens WHERE user_id = ?', [
+        user.id,
+      ]);
       expect(tokens[0].n).toBe(2);
     });
   });
@@ -283,7 +289,10 @@ describe('rate limits (e2e)', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await createRateLimitedApp({ RATE_LIMIT_ENABLED: 'false', AUTH_RATE_LIMIT_PER_MINUTE: '3' });
+      t = await createRateLimitedApp({
+        RATE_LIMIT_ENABLED: 'false',
+        AUTH_RATE_LIMIT_PER_MINUTE: '3',
+      });
     });
     afterAll(async () => {
       await t.close();

@@ -39,10 +39,7 @@ describe('recipes', () => {
   const insertRows = async (submitterId: number, labels: string[]): Promise<number[]> => {
     const ids: number[] = [];
     for (const label of labels) {
-      await t.sql('INSERT INTO recipes (label, submitter_id) VALUES (?, ?)', [
-        label,
-        submitterId,
-      ]);
+      await t.sql('INSERT INTO recipes (label, submitter_id) VALUES (?, ?)', [label, submitterId]);
       ids.push((await t.sql<{ id: number }[]>('SELECT max(id) AS id FROM recipes'))[0].id);
     }
     return ids;
@@ -175,9 +172,7 @@ describe('recipes', () => {
 
       expectProblem(response, 403);
       expect(await count()).toBe(before);
-      const bobs = await t.sql<RecipeRow[]>('SELECT * FROM recipes WHERE label = ?', [
-        'For Bob',
-      ]);
+      const bobs = await t.sql<RecipeRow[]>('SELECT * FROM recipes WHERE label = ?', ['For Bob']);
       expect(bobs).toHaveLength(0);
     });
 

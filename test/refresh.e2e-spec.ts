@@ -24,11 +24,15 @@ describe('refresh tokens and sessions (e2e)', () => {
     });
   const me = (accessToken: string) =>
     t.request({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(accessToken) });
-  const logIn = async (user: TestUser, scope?: string) => (await login(t, user.email, PASSWORD, scope)).json<Token>();
-  const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<string, string>;
+  const logIn = async (user: TestUser, scope?: string) =>
+    (await login(t, user.email, PASSWORD, scope)).json<Token>();
+  const claims = (jwt: string) =>
+    JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<string, string>;
   /** Moves a retired token past the grace window, as if it were reused later. */
   const ageRetiredTokens = () =>
-    t.sql('UPDATE refresh_tokens SET retired_at = ? WHERE retired_at IS NOT NULL', [minutesAgo(60)]);
+    t.sql('UPDATE refresh_tokens SET retired_at = ? WHERE retired_at IS NOT NULL', [
+      minutesAgo(60),
+    ]);
 
   it('should rotate: a new access and refresh token for the same session and scope, the old one retired', async () => {
     const user = await createUser(t);
@@ -40,11 +44,15 @@ describe('refresh tokens and sessions (e2e)', () => {
     expect(next.refresh_token).toMatch(/^[\w-]{43}$/);
     expect(next.refresh_token).not.toBe(first.refresh_token);
     expect(next.scope).toBe('profile');
-    expect(claims(next.access_token)).toMatchObject({ sid: claims(first.access_token).sid, scope: 'profile' });
+    expect(claims(next.access_token)).toMatchObject({
+      sid: claims(first.access_token).sid,
+      scope: 'profile',
+    });
     expect((await me(next.access_token)).statusCode).toBe(200);
-    const rows = await t.sql('SELECT token_hash, retired_at FROM refresh_tokens WHERE session_id = ? ORDER BY id', [
-      claims(first.access_token).sid,
-    ]);
+    const rows = await t.sql(
+      'SELECT token_hash, retired_at FROM refresh_tokens WHERE session_id = ? ORDER BY id',
+      [claims(first.access_token).sid],
+    );
     expect(rows).toHaveLength(2);
     expect(rows[0].retired_at).not.toBeNull();
     expect(rows[1].retired_at).toBeNull();
@@ -64,7 +72,10 @@ describe('refresh tokens and sessions (e2e)', () => {
       payload: { grant_type: 'password', refresh_token: 'x' },
     });
     expect(wrongGrant.statusCode).toBe(400);
-    expect(wrongGrant.json()).toEqual({ error: 'unsupported_grant_type', error_description: expect.any(String) });
+    expect(wrongGrant.json()).toEqual({
+      error: 'unsupported_grant_type',
+      error_description: expect.any(String),
+    });
     const missing = await t.request({ method: 'POST', url: '/api/v1/auth/refresh', payload: {} });
     expect(missing.statusCode).toBe(400);
     expect(missing.json()).toMatchObject({ error: 'invalid_request' });
@@ -86,20 +97,25 @@ describe('refresh tokens and sessions (e2e)', () => {
     const afterReuse = await me(second.access_token);
     expect(afterReuse.statusCode).toBe(401);
     expect(afterReuse.headers['www-authenticate']).toContain('invalid_token');
-    const [session] = await t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [claims(first.access_token).sid]);
+    const [session] = await t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [
+      claims(first.access_token).sid,
+    ]);
     expect(session.revoked_at).not.toBeNull();
   });
 
   it('should give 20 parallel refreshes of one token one identical successor and keep one live token', async () => {
     const user = await createUser(t);
     const first = await logIn(user);
-    const responses = await Promise.all(Array.from({ length: 20 }, () => refresh(first.refresh_token)));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => refresh(first.refresh_token)),
+    );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
     const successors = new Set(responses.map((r) => r.json<Token>().refresh_token));
     expect(successors.size).toBe(1);
-    const live = await t.sql('SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ? AND retired_at IS NULL', [
-      claims(first.access_token).sid,
-    ]);
+    const live = await t.sql(
+      'SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ? AND retired_at IS NULL',
+      [claims(first.access_token).sid],
+    );
     expect(live[0].n).toBe(1);
     expect((await refresh([...successors][0])).statusCode).toBe(200);
   });
@@ -118,7 +134,11 @@ describe('refresh tokens and sessions (e2e)', () => {
   it('should kill the refresh token of a logged-out session', async () => {
     const user = await createUser(t);
     const token = await logIn(user);
-    await t.request({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token.access_token) });
+    await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: bearer(token.access_token),
+    });
     expect((await refresh(token.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
   });
 
@@ -159,10 +179,16 @@ describe('refresh tokens and sessions (e2e)', () => {
   it('should refuse a session past its absolute lifetime or idle too long', async () => {
     const user = await createUser(t);
     const expired = await logIn(user);
-    await t.sql('UPDATE sessions SET expires_at = ? WHERE id = ?', [minutesAgo(1), claims(expired.access_token).sid]);
+    await t.sql('UPDATE sessions SET expires_at = ? WHERE id = ?', [
+      minutesAgo(1),
+      claims(expired.access_token).sid,
+    ]);
     expect((await refresh(expired.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
     const idle = await logIn(user);
-    await t.sql('UPDATE sessions SET last_used_at = ? WHERE id = ?', [minutesAgo(8 * 24 * 60), claims(idle.access_token).sid]);
+    await t.sql('UPDATE sessions SET last_used_at = ? WHERE id = ?', [
+      minutesAgo(8 * 24 * 60),
+      claims(idle.access_token).sid,
+    ]);
     expect((await refresh(idle.refresh_token)).json()).toMatchObject({ error: 'invalid_grant' });
   });
 
@@ -187,7 +213,11 @@ describe('refresh tokens and sessions (e2e)', () => {
           payload: { username: user.email, password: PASSWORD },
         })
       ).json<Token>();
-      await t.request({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(other.access_token) });
+      await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/logout',
+        headers: bearer(other.access_token),
+      });
       const response = await t.request({
         method: 'GET',
         url: '/api/v1/auth/sessions',
@@ -195,7 +225,14 @@ describe('refresh tokens and sessions (e2e)', () => {
       });
       expect(response.statusCode).toBe(200);
       const sessions = response.json<
-        { id: string; current: boolean; user_agent: string; ip: string; created_at: string; last_used_at: string }[]
+        {
+          id: string;
+          current: boolean;
+          user_agent: string;
+          ip: string;
+          created_at: string;
+          last_used_at: string;
+        }[]
       >();
       // createUser's own login is still live; the logged-out one is gone.
       expect(sessions).toHaveLength(2);
@@ -215,7 +252,7 @@ describe('refresh tokens and sessions (e2e)', () => {
       expect(sessions.filter((s) => s.current)).toHaveLength(1);
     });
 
-    it('should end one of your own sessions and answer 404 for anyone else\'s', async () => {
+    it("should end one of your own sessions and answer 404 for anyone else's", async () => {
       const user = await createUser(t);
       const stranger = await createUser(t);
       const mine = await logIn(user);
@@ -232,7 +269,11 @@ describe('refresh tokens and sessions (e2e)', () => {
       expect(foreign.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect((await me(strangers.access_token)).statusCode).toBe(200);
 
-      const unknown = await t.request({ method: 'DELETE', url: '/api/v1/auth/sessions/nope', headers: auth });
+      const unknown = await t.request({
+        method: 'DELETE',
+        url: '/api/v1/auth/sessions/nope',
+        headers: auth,
+      });
       expect(unknown.statusCode).toBe(404);
 
       const ended = await t.request({
@@ -257,7 +298,11 @@ describe('refresh tokens without a grace window (e2e)', () => {
   afterAll(() => t.close());
 
   const refresh = (refreshToken: string) =>
-    t.request({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refresh_token: refreshToken } });
+    t.request({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      payload: { refresh_token: refreshToken },
+    });
   const me = (accessToken: string) =>
     t.request({ method: 'GET', url: '/api/v1/auth/me', headers: bearer(accessToken) });
   const sessionOf = (jwt: string) =>
@@ -273,14 +318,22 @@ describe('refresh tokens without a grace window (e2e)', () => {
     const second = rotated.json<Token>();
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect((await me(second.access_token)).statusCode).toBe(200);
-    await expect(t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [sid])).resolves.toEqual([{ revoked_at: null }]);
+    await expect(t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [sid])).resolves.toEqual([
+      { revoked_at: null },
+    ]);
     await expect(
-      t.sql('SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ? AND retired_at IS NULL', [sid]),
+      t.sql(
+        'SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ? AND retired_at IS NULL',
+        [sid],
+      ),
     ).resolves.toEqual([{ n: 1 }]);
 
     const reuse = await refresh(first.refresh_token);
     expect(reuse.statusCode).toBe(400);
-    expect(reuse.json()).toEqual({ error: 'invalid_grant', error_description: expect.stringMatching(/already used/) });
+    expect(reuse.json()).toEqual({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/already used/),
+    });
     const [session] = await t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [sid]);
     expect(session.revoked_at).not.toBeNull();
     expect((await me(second.access_token)).statusCode).toBe(401);
@@ -296,8 +349,8 @@ describe('refresh tokens without a grace window (e2e)', () => {
       token = response.json<Token>();
     }
     expect((await me(token.access_token)).statusCode).toBe(200);
-    await expect(t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [sessionOf(token.access_token)])).resolves.toEqual([
-      { revoked_at: null },
-    ]);
+    await expect(
+      t.sql('SELECT revoked_at FROM sessions WHERE id = ?', [sessionOf(token.access_token)]),
+    ).resolves.toEqual([{ revoked_at: null }]);
   });
 });

@@ -184,7 +184,8 @@ describe('token forgery (e2e)', () => {
     ['nbf in the future', (t, f) => resign(t, f.user.token, { payload: { nbf: now() + 600 } })],
     [
       'iat an hour ahead',
-      (t, f) => resign(t, f.user.token, { payload: { iat: now() + 3600, exp: now() + 3600 + 1800 } }),
+      (t, f) =>
+        resign(t, f.user.token, { payload: { iat: now() + 3600, exp: now() + 3600 + 1800 } }),
     ],
     ['no iat', (t, f) => resign(t, f.user.token, { payload: { iat: undefined } })],
     ['iat as a string', (t, f) => resign(t, f.user.token, { payload: { iat: String(now()) } })],
@@ -251,7 +252,10 @@ describe('token forgery (e2e)', () => {
       'scope that is not a string',
       (t, f) => resign(t, f.user.token, { payload: { scope: ['users:admin'] } }),
     ],
-    ['a scope with a NUL', (t, f) => resign(t, f.user.token, { payload: { scope: 'profile\u0000' } })],
+    [
+      'a scope with a NUL',
+      (t, f) => resign(t, f.user.token, { payload: { scope: 'profile\u0000' } }),
+    ],
     [
       'a scope of 10 kB',
       (t, f) => resign(t, f.user.token, { payload: { scope: 'profile '.repeat(1280).trim() } }),
@@ -286,9 +290,9 @@ describe('token forgery (e2e)', () => {
           fixture.user.id,
         ]),
       ).resolves.toEqual([]);
-      await expect(
-        t.sql("SELECT id FROM recipes WHERE label = 'Forged soup'"),
-      ).resolves.toEqual([]);
+      await expect(t.sql("SELECT id FROM recipes WHERE label = 'Forged soup'")).resolves.toEqual(
+        [],
+      );
     },
   );
 
@@ -332,9 +336,9 @@ describe('token forgery (e2e)', () => {
 
       expectUnauthenticated(await me(user.auth.authorization), true);
       await expect(t.sql('SELECT id FROM users WHERE id = ?', [user.id])).resolves.toEqual([]);
-      await expect(
-        t.sql('SELECT id FROM sessions WHERE user_id = ?', [user.id]),
-      ).resolves.toEqual([]);
+      await expect(t.sql('SELECT id FROM sessions WHERE user_id = ?', [user.id])).resolves.toEqual(
+        [],
+      );
     });
 
     it('should refuse the token of a user deleted directly in the database', async () => {
@@ -354,10 +358,7 @@ describe('token forgery (e2e)', () => {
     it('should refuse the token of a session past its expiry', async () => {
       const user = await createUser(t);
       const { sid } = decodeJwt(user.token).payload;
-      await t.sql(
-        'UPDATE sessions SET expires_at = ? WHERE id = ?',
-        [minutesAgo(1), sid],
-      );
+      await t.sql('UPDATE sessions SET expires_at = ? WHERE id = ?', [minutesAgo(1), sid]);
 
       expectUnauthenticated(await me(user.auth.authorization), true);
     });

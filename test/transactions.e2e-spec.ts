@@ -49,13 +49,17 @@ describe('overlapping transactions (e2e)', () => {
     };
     const background = Promise.all([failing(), failing(), failing()]);
 
-    const logins = users.flatMap((user) => Array.from({ length: LOGINS_EACH }, () => login(t, user.email)));
+    const logins = users.flatMap((user) =>
+      Array.from({ length: LOGINS_EACH }, () => login(t, user.email)),
+    );
     const responses = await Promise.all(logins).finally(() => {
       loggingIn = false;
     });
     await background;
 
-    const tokens = responses.filter((response) => response.statusCode === 200).map((response) => response.json<Token>());
+    const tokens = responses
+      .filter((response) => response.statusCode === 200)
+      .map((response) => response.json<Token>());
     const sessions = await t.sql<{ id: string }[]>('SELECT id FROM sessions');
     const sessionIds = new Set(sessions.map((row) => row.id));
     const refreshTokens = await t.sql<{ token_hash: string; session_id: string }[]>(
@@ -69,7 +73,9 @@ describe('overlapping transactions (e2e)', () => {
     }
     const stored = await t.sql<{ email: string }[]>('SELECT email FROM users');
     expect(stored.map((row) => row.email).filter((email) => written.includes(email))).toEqual([]);
-    expect(responses.map((response) => response.statusCode)).toEqual(Array<number>(USERS * LOGINS_EACH).fill(200));
+    expect(responses.map((response) => response.statusCode)).toEqual(
+      Array<number>(USERS * LOGINS_EACH).fill(200),
+    );
     expect(unexpected).toEqual([]);
     expect(rolledBack).toBeGreaterThan(0);
   });

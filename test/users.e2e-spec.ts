@@ -345,7 +345,10 @@ describe('users', () => {
 
     it.each([
       ['the email address', (user: TestUser) => user.email],
-      ['the local part in other letters', (user: TestUser) => `my ${user.email.split('@')[0]!.toUpperCase()} pass`],
+      [
+        'the local part in other letters',
+        (user: TestUser) => `my ${user.email.split('@')[0]!.toUpperCase()} pass`,
+      ],
       ['the first name', () => 'testing kitchen passphrase'],
       ['the surname', () => 'a cookbook full of recipes'],
     ])(
@@ -502,9 +505,7 @@ describe('users', () => {
       expect(response.body).toBe('');
       await expectGone(t, user.id);
       expect(
-        await t.sql('SELECT id, label, submitter_id FROM recipes WHERE id = ?', [
-          othersRecipe.id,
-        ]),
+        await t.sql('SELECT id, label, submitter_id FROM recipes WHERE id = ?', [othersRecipe.id]),
       ).toEqual([{ id: othersRecipe.id, label: 'Chicken Vesuvio', submitter_id: other.id }]);
       expectInvalidToken(await getMe(user.auth));
       expect((await login(t, user.email)).statusCode).toBe(400);
@@ -581,9 +582,9 @@ describe('users', () => {
           pages++;
         } while (cursor !== null && pages < 100);
 
-        const ids = (
-          (await t.sql('SELECT id FROM users ORDER BY id')) as { id: number }[]
-        ).map((row) => row.id);
+        const ids = ((await t.sql('SELECT id FROM users ORDER BY id')) as { id: number }[]).map(
+          (row) => row.id,
+        );
         expect(ids.length).toBeGreaterThan(14);
         expect(seen).toEqual(ids);
         expect(pages).toBe(Math.ceil(ids.length / 7));
@@ -1003,10 +1004,9 @@ describe('FIRST_SUPERUSER', () => {
 
       const second = await createTestApp(env);
       try {
-        const rows: UserRow[] = await second.sql(
-          'SELECT * FROM users WHERE lower(email) = ?',
-          [FIRST.toLowerCase()],
-        );
+        const rows: UserRow[] = await second.sql('SELECT * FROM users WHERE lower(email) = ?', [
+          FIRST.toLowerCase(),
+        ]);
         expect(rows).toHaveLength(1);
         expect(rows[0]).toMatchObject({ is_superuser: 1 });
         // An existing account is never changed by the start-up: its password stays the first one.

@@ -39,7 +39,10 @@ describe('AccountService.resetPassword', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('should hash the new password before its transaction opens', async () => {
-    const user = await users.create({ email: 'hash-first@example.com', password: 'first password' });
+    const user = await users.create({
+      email: 'hash-first@example.com',
+      password: 'first password',
+    });
     const inTransaction: boolean[] = [];
     const hash = users.hashPassword.bind(users);
     vi.spyOn(users, 'hashPassword').mockImplementation((password) => {
@@ -52,7 +55,10 @@ describe('AccountService.resetPassword', () => {
   });
 
   it('should refuse a password with the account in it before spending the link, with no transaction', async () => {
-    const user = await users.create({ email: 'context-first@example.com', password: 'first password' });
+    const user = await users.create({
+      email: 'context-first@example.com',
+      password: 'first password',
+    });
     const link = await tokens.issue(user.id, 'password_reset');
     const hashing = vi.spyOn(users, 'hashPassword');
     const transactions = vi.spyOn(db, 'withTransaction');
@@ -67,18 +73,28 @@ describe('AccountService.resetPassword', () => {
   });
 
   it('should refuse an unknown or spent link before hashing anything', async () => {
-    const user = await users.create({ email: 'spent-link@example.com', password: 'first password' });
+    const user = await users.create({
+      email: 'spent-link@example.com',
+      password: 'first password',
+    });
     const link = await tokens.issue(user.id, 'password_reset');
     await account.resetPassword(link, 'second password');
     const hashing = vi.spyOn(users, 'hashPassword');
 
-    await expect(account.resetPassword(link, 'third password')).rejects.toThrow(InvalidOneTimeTokenError);
-    await expect(account.resetPassword('not-a-link', 'third password')).rejects.toThrow(InvalidOneTimeTokenError);
+    await expect(account.resetPassword(link, 'third password')).rejects.toThrow(
+      InvalidOneTimeTokenError,
+    );
+    await expect(account.resetPassword('not-a-link', 'third password')).rejects.toThrow(
+      InvalidOneTimeTokenError,
+    );
     expect(hashing).not.toHaveBeenCalled();
   });
 
   it('should spend a link once when two resets race with it', async () => {
-    const user = await users.create({ email: 'race-reset@example.com', password: 'first password' });
+    const user = await users.create({
+      email: 'race-reset@example.com',
+      password: 'first password',
+    });
     const link = await tokens.issue(user.id, 'password_reset');
 
     const results = await Promise.allSettled([

@@ -38,7 +38,13 @@ describe('AccountService', () => {
   afterEach(() => vi.restoreAllMocks());
 
   const stored = async (id: number) =>
-    (await runSql(module.get(DataSource), 'SELECT hashed_password, email_verified FROM users WHERE id = ?', [id]))[0] as {
+    (
+      await runSql(
+        module.get(DataSource),
+        'SELECT hashed_password, email_verified FROM users WHERE id = ?',
+        [id],
+      )
+    )[0] as {
       hashed_password: string;
       email_verified: number;
     };
@@ -55,15 +61,22 @@ describe('AccountService', () => {
   });
 
   it('should change nothing, and leave the link usable, when ending the sessions fails during a reset', async () => {
-    const user = await users.create({ email: 'atomic-reset@example.com', password: 'first password' });
+    const user = await users.create({
+      email: 'atomic-reset@example.com',
+      password: 'first password',
+    });
     const session = await sessions.start(user.id, 'profile', {});
     const before = await stored(user.id);
     const link = await tokens.issue(user.id, 'password_reset');
     vi.spyOn(sessions, 'revokeAll').mockRejectedValueOnce(new Error('revocation failed'));
 
-    await expect(account.resetPassword(link, 'second password')).rejects.toThrow('revocation failed');
+    await expect(account.resetPassword(link, 'second password')).rejects.toThrow(
+      'revocation failed',
+    );
     expect(await stored(user.id)).toEqual(before);
-    await expect(sessions.findLiveUser(session.id, user.id)).resolves.toMatchObject({ id: user.id });
+    await expect(sessions.findLiveUser(session.id, user.id)).resolves.toMatchObject({
+      id: user.id,
+    });
     await expect(account.resetPassword(link, 'second password')).resolves.toBeUndefined();
   });
 
@@ -71,6 +84,8 @@ describe('AccountService', () => {
     const user = await users.create({ email: 'voided@example.com', password: 'first password' });
     const link = await tokens.issue(user.id, 'password_reset');
     await users.changePassword(user, 'second password', 'the-current-session');
-    await expect(account.resetPassword(link, 'third password')).rejects.toThrow(InvalidOneTimeTokenError);
+    await expect(account.resetPassword(link, 'third password')).rejects.toThrow(
+      InvalidOneTimeTokenError,
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { Transactional } from '@nestjs-cls/transactional';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { authConfig, mailConfig, type AuthConfig, type MailConfig } from '../config/configuration.js';
+import {
+  authConfig,
+  mailConfig,
+  type AuthConfig,
+  type MailConfig,
+} from '../config/configuration.js';
 import { MailService } from '../mail/mail.service.js';
 import { assertNoContextWords } from '../users/dto/password.validator.js';
 import { PasswordAttemptsService } from '../users/password-attempts.service.js';

@@ -18,6 +18,14 @@ import { TokensService } from './tokens.service.js';
 @Module({
   imports: [UsersModule, SessionsModule, PassportModule, MailModule],
   controllers: [AuthController, AccountController, JwksController],
-  providers: [AuthService, TokensService, RefreshCookie, LocalStrategy, JwtStrategy, AccountService, OneTimeTokensService],
+  providers: [
+    AuthService,
+    TokensService,
+    RefreshCookie,
+    LocalStrategy,
+    JwtStrategy,
+    AccountService,
+    OneTimeTokensService,
+  ],
 })
 export class AuthModule {}

@@ -91,7 +91,10 @@ describe('OneTimeTokensService', () => {
   it('should refuse an expired token', async () => {
     const user = await userId();
     const token = await tokens.issue(user, 'password_reset');
-    await runSql(db, 'UPDATE one_time_tokens SET expires_at = ? WHERE user_id = ?', [minutesAgo(1), user]);
+    await runSql(db, 'UPDATE one_time_tokens SET expires_at = ? WHERE user_id = ?', [
+      minutesAgo(1),
+      user,
+    ]);
     await expect(tokens.consume(token, 'password_reset')).rejects.toThrow(InvalidOneTimeTokenError);
   });
 

@@ -96,7 +96,11 @@ export class OneTimeTokensService {
   }
 
   /** Spends the user's unused tokens of this purpose, so no link mailed before `now` works any more. */
-  private async retire(userId: number, purpose: OneTimeTokenPurpose, now = new Date()): Promise<void> {
+  private async retire(
+    userId: number,
+    purpose: OneTimeTokenPurpose,
+    now = new Date(),
+  ): Promise<void> {
     await this.tokens.update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
   }
 }

@@ -38,13 +38,17 @@ export class RefreshCookie {
 
   /** Clears the cookie (cookie mode) whatever the Origin: clearing plants nothing, and logout needs the bearer token. */
   clear(reply: FastifyReply): void {
-    if (this.auth.refreshCookie) reply.clearCookie(COOKIE, { path: PATH, secure: true, httpOnly: true, sameSite: 'strict' });
+    if (this.auth.refreshCookie)
+      reply.clearCookie(COOKIE, { path: PATH, secure: true, httpOnly: true, sameSite: 'strict' });
   }
 
   /** The token from the body, else (cookie mode) from the cookie of a request from an allowed origin. */
   read(request: FastifyRequest, dto: RefreshDto): string {
     if (dto.grant_type !== undefined && dto.grant_type !== 'refresh_token') {
-      throw new OAuthError('unsupported_grant_type', 'Only grant_type=refresh_token is supported here.');
+      throw new OAuthError(
+        'unsupported_grant_type',
+        'Only grant_type=refresh_token is supported here.',
+      );
     }
     if (dto.refresh_token) return dto.refresh_token;
     const cookie = this.auth.refreshCookie ? request.cookies[COOKIE] : undefined;

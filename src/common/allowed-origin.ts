@@ -8,5 +8,8 @@ const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
  */
 export function isAllowedOrigin(origin: string | undefined, config: AppConfig): boolean {
   if (origin === undefined || origin === 'null') return false;
-  return config.corsOrigins.includes(origin) || (config.nodeEnv === 'development' && LOCAL_ORIGIN.test(origin));
+  return (
+    config.corsOrigins.includes(origin) ||
+    (config.nodeEnv === 'development' && LOCAL_ORIGIN.test(origin))
+  );
 }

@@ -15,14 +15,23 @@ const DETAILS: Record<number, string> = {
 
 /** An RFC 9457 body without `instance`: these refusals echo nothing the client sent. */
 function problem(status: number): string {
-  return JSON.stringify({ type: 'about:blank', title: STATUS_CODES[status], status, detail: DETAILS[status] });
+  return JSON.stringify({
+    type: 'about:blank',
+    title: STATUS_CODES[status],
+    status,
+    detail: DETAILS[status],
+  });
 }
 
 /**
  * Fastify's router refusals (a malformed URL, a path parameter over maxParamLength), which
  * happen before any hook, so before the security headers and the problem-details filter.
  */
-export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrors(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const status = error.statusCode === 414 ? 414 : 400;
   setSecurityHeaders(reply.raw);
   void reply.code(status).type(PROBLEM_JSON).send(problem(status));
@@ -35,7 +44,11 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
 export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? 408
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? 431
+        : 400;
   if (socket.writable) {
     const body = problem(status);
     const headers = {

@@ -8,8 +8,12 @@ const nest = (depth: number, inner: unknown = 'x'): unknown =>
 
 describe('findUnacceptable', () => {
   it('should accept ordinary text, numbers, null, and objects nested up to 32 levels', () => {
-    expect(findUnacceptable({ label: 'Chicken Vesuvio', n: 1, ok: true, none: null })).toBeUndefined();
-    expect(findUnacceptable({ label: 'pair \ud83d\ude00 x', note: 'Crème brûlée, 鶏肉' })).toBeUndefined();
+    expect(
+      findUnacceptable({ label: 'Chicken Vesuvio', n: 1, ok: true, none: null }),
+    ).toBeUndefined();
+    expect(
+      findUnacceptable({ label: 'pair \ud83d\ude00 x', note: 'Crème brûlée, 鶏肉' }),
+    ).toBeUndefined();
     expect(findUnacceptable(nest(31))).toBeUndefined();
   });
 
@@ -33,7 +37,9 @@ describe('findUnacceptable', () => {
   });
 
   it('should screen keys as well as values', () => {
-    expect(findUnacceptable({ ['a\u0000']: 'x' })).toMatchObject({ message: 'must not contain NUL characters' });
+    expect(findUnacceptable({ ['a\u0000']: 'x' })).toMatchObject({
+      message: 'must not contain NUL characters',
+    });
     expect(findUnacceptable({ ['\ud800']: 'x' })).toMatchObject({ message: /well-formed Unicode/ });
   });
 
@@ -42,7 +48,9 @@ describe('findUnacceptable', () => {
       field: Array.from({ length: 32 }, () => '0').join('.'),
       message: 'must not nest deeper than 32 levels',
     });
-    expect(findUnacceptable({ x: JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) as unknown })).toMatchObject({
+    expect(
+      findUnacceptable({ x: JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) as unknown }),
+    ).toMatchObject({
       message: 'must not nest deeper than 32 levels',
     });
   });
@@ -50,16 +58,24 @@ describe('findUnacceptable', () => {
 
 describe('screenInput', () => {
   /** Runs the hook on a request with these parts; answers what it passed to done. */
-  function screen(parts: Partial<Pick<FastifyRequest, 'params' | 'query' | 'body'>>): Error | undefined {
+  function screen(
+    parts: Partial<Pick<FastifyRequest, 'params' | 'query' | 'body'>>,
+  ): Error | undefined {
     let result: Error | undefined;
-    screenInput({ params: {}, query: {}, body: undefined, ...parts } as FastifyRequest, {} as FastifyReply, (error) => {
-      result = error;
-    });
+    screenInput(
+      { params: {}, query: {}, body: undefined, ...parts } as FastifyRequest,
+      {} as FastifyReply,
+      (error) => {
+        result = error;
+      },
+    );
     return result;
   }
 
   it('should pass a clean request on', () => {
-    expect(screen({ params: { id: '1' }, query: { keyword: 'chicken' }, body: { label: 'x' } })).toBeUndefined();
+    expect(
+      screen({ params: { id: '1' }, query: { keyword: 'chicken' }, body: { label: 'x' } }),
+    ).toBeUndefined();
   });
 
   it.each([

@@ -15,7 +15,8 @@ interface FieldProblem {
 function checkText(text: string, field: string): FieldProblem | undefined {
   // PostgreSQL cannot store NUL; a lone surrogate cannot be encoded as UTF-8 and is stored corrupted.
   if (text.includes('\u0000')) return { field, message: 'must not contain NUL characters' };
-  if (LONE_SURROGATE.test(text)) return { field, message: 'must be well-formed Unicode (no lone surrogates)' };
+  if (LONE_SURROGATE.test(text))
+    return { field, message: 'must be well-formed Unicode (no lone surrogates)' };
   return undefined;
 }
 
@@ -23,7 +24,8 @@ function checkText(text: string, field: string): FieldProblem | undefined {
 export function findUnacceptable(value: unknown, field = '', depth = 0): FieldProblem | undefined {
   if (typeof value === 'string') return checkText(value, field);
   if (value === null || typeof value !== 'object') return undefined;
-  if (depth >= MAX_DEPTH) return { field, message: `must not nest deeper than ${MAX_DEPTH} levels` };
+  if (depth >= MAX_DEPTH)
+    return { field, message: `must not nest deeper than ${MAX_DEPTH} levels` };
   for (const [key, child] of Object.entries(value)) {
     const path = field ? `${field}.${key}` : key;
     const found = checkText(key, path) ?? findUnacceptable(child, path, depth + 1);
@@ -36,8 +38,14 @@ export function findUnacceptable(value: unknown, field = '', depth = 0): FieldPr
  * Fastify preValidation hook: path parameters, query and body of every request are screened
  * here, once, after parsing and before anything (guards, strategies, pipes) converts them.
  */
-export function screenInput(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
+export function screenInput(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
   const problem =
-    findUnacceptable(request.params) ?? findUnacceptable(request.query) ?? findUnacceptable(request.body);
+    findUnacceptable(request.params) ??
+    findUnacceptable(request.query) ??
+    findUnacceptable(request.body);
   done(problem && new ValidationError([{ ...problem, field: problem.field || 'body' }]));
 }

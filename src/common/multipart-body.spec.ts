@@ -13,7 +13,9 @@ const end = `--${BOUNDARY}--\r\n`;
 
 describe('parseMultipart', () => {
   it('should answer the text fields, a name sent twice as an array, like a urlencoded form', async () => {
-    const fields = await parse(field('username', 'cook@example.com') + field('scope', 'a') + field('scope', 'b') + end);
+    const fields = await parse(
+      field('username', 'cook@example.com') + field('scope', 'a') + field('scope', 'b') + end,
+    );
 
     expect({ ...fields }).toEqual({ username: 'cook@example.com', scope: ['a', 'b'] });
   });
@@ -28,7 +30,9 @@ describe('parseMultipart', () => {
   });
 
   it('should refuse a file part with a 415', async () => {
-    const error = await parse(field('avatar', 'GIF89a', '; filename="a.gif"') + end).catch((e: unknown) => e);
+    const error = await parse(field('avatar', 'GIF89a', '; filename="a.gif"') + end).catch(
+      (e: unknown) => e,
+    );
 
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ status: 415, code: 'file-not-accepted' });
@@ -36,7 +40,11 @@ describe('parseMultipart', () => {
 
   it.each([
     ['a body without a boundary', field('a', 'b') + end, 'multipart/form-data'],
-    ['a body that ends early', `--${BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\nab`, undefined],
+    [
+      'a body that ends early',
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="a"\r\n\r\nab`,
+      undefined,
+    ],
     ['an empty body', '', undefined],
     ['a field named __proto__', field('__proto__', 'x') + end, undefined],
   ])('should refuse %s with a 400', async (_case, body, contentType) => {

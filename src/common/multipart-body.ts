@@ -24,7 +24,11 @@ export async function parseMultipart(request: FastifyRequest, body: Buffer): Pro
   const fields: Fields = Object.create(null) as Fields;
   for (const [name, value] of form) {
     if (typeof value !== 'string') {
-      throw new DomainError(415, 'file-not-accepted', 'This API takes no files: send the form fields as text.');
+      throw new DomainError(
+        415,
+        'file-not-accepted',
+        'This API takes no files: send the form fields as text.',
+      );
     }
     // Refused as in JSON and urlencoded bodies: copied onto an object, it would replace its prototype.
     if (name === '__proto__') throw new BadRequestException();

@@ -28,8 +28,14 @@ export interface Page<T> {
 export function decodeCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString();
-  if (!/^[1-9]\d{0,15}$/.test(text) || Number(text) > MAX_ID || encodeCursor(Number(text)) !== cursor) {
-    throw new ValidationError([{ field: 'cursor', message: 'cursor is not one this API gave out' }]);
+  if (
+    !/^[1-9]\d{0,15}$/.test(text) ||
+    Number(text) > MAX_ID ||
+    encodeCursor(Number(text)) !== cursor
+  ) {
+    throw new ValidationError([
+      { field: 'cursor', message: 'cursor is not one this API gave out' },
+    ]);
   }
   return Number(text);
 }

@@ -1,4 +1,9 @@
-import { ArgumentMetadata, Injectable, ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  Injectable,
+  ValidationPipe,
+  type ValidationError as ClassValidatorError,
+} from '@nestjs/common';
 import { ValidationError } from './errors/domain.error.js';
 
 function flatten(errors: ClassValidatorError[], parent = ''): { field: string; message: string }[] {

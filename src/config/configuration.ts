@@ -15,7 +15,10 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL,
     bodyLimit: env.BODY_LIMIT_BYTES,
     requestTimeoutSeconds: env.REQUEST_TIMEOUT_SECONDS,
-    corsOrigins: env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [],
+    corsOrigins:
+      env.CORS_ORIGINS?.split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean) ?? [],
     trustProxy: env.TRUST_PROXY,
     firstSuperuser: env.FIRST_SUPERUSER
       ? { email: env.FIRST_SUPERUSER, password: env.FIRST_SUPERUSER_PASSWORD! }
@@ -44,7 +47,9 @@ function developmentSecret(databasePath: string): string {
 export const authConfig = registerAs('auth', () => {
   const env = validateEnv(process.env);
   // With PostgreSQL there is no SQLite file to keep it beside: it goes where the default one would be.
-  const secretBeside = isPostgresUrl(env.DATABASE_URL) ? 'sqlite:data/recipes.db' : env.DATABASE_URL;
+  const secretBeside = isPostgresUrl(env.DATABASE_URL)
+    ? 'sqlite:data/recipes.db'
+    : env.DATABASE_URL;
   const secret = env.JWT_SECRET ?? developmentSecret(sqlitePath(secretBeside));
   return {
     // With EdDSA/ES256/RS256 the secret still keys refresh-token successors (refresh-tokens.service).

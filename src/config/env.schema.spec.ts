@@ -26,10 +26,17 @@ describe('validateEnv', () => {
   });
 
   it('should take whole numbers in digits only, naming the variable otherwise, and treat "" as unset', () => {
-    expect(validateEnv({ PORT: '', DATABASE_POOL_SIZE: '0012' })).toMatchObject({ PORT: 3000, DATABASE_POOL_SIZE: 12 });
-    expect(() => validateEnv({ DATABASE_POOL_SIZE: '-0012' })).toThrow(/DATABASE_POOL_SIZE must not be less than 1/);
+    expect(validateEnv({ PORT: '', DATABASE_POOL_SIZE: '0012' })).toMatchObject({
+      PORT: 3000,
+      DATABASE_POOL_SIZE: 12,
+    });
+    expect(() => validateEnv({ DATABASE_POOL_SIZE: '-0012' })).toThrow(
+      /DATABASE_POOL_SIZE must not be less than 1/,
+    );
     for (const value of ['abc', '1e3', '0x10', ' 12 ', '12.5', '12abc']) {
-      expect(() => validateEnv({ PORT: value })).toThrow(/^Invalid configuration:\n {2}PORT: (.*; )?PORT must be an integer number/);
+      expect(() => validateEnv({ PORT: value })).toThrow(
+        /^Invalid configuration:\n {2}PORT: (.*; )?PORT must be an integer number/,
+      );
     }
   });
 
@@ -42,15 +49,17 @@ describe('validateEnv', () => {
   });
 
   it('should name every bad variable in one message', () => {
-    expect(() => validateEnv({ PORT: 'eighty', LOG_LEVEL: 'loud', ARGON2_MEMORY_COST: '1024' })).toThrow(
-      /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,
-    );
+    expect(() =>
+      validateEnv({ PORT: 'eighty', LOG_LEVEL: 'loud', ARGON2_MEMORY_COST: '1024' }),
+    ).toThrow(/PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/);
     expect(() => validateEnv({ ARGON2_MEMORY_COST: '1024' })).toThrow(/ARGON2_MEMORY_COST/);
   });
 
   it('should refuse production without a JWT_SECRET of at least 32 bytes', () => {
     expect(() => validateEnv({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
-    expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(() => validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(
+      /JWT_SECRET/,
+    );
     const secret = randomBytes(32).toString('base64');
     expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
   });
@@ -59,23 +68,29 @@ describe('validateEnv', () => {
     ['one character repeated', 'x'.repeat(32)],
     ['a short pattern repeated', 'abc'.repeat(16)],
     ['a word repeated', 'changeme-'.repeat(5)],
-    ['a pattern repeated after a random start', `${randomBytes(6).toString('hex')}${'ab12'.repeat(10)}`],
+    [
+      'a pattern repeated after a random start',
+      `${randomBytes(6).toString('hex')}${'ab12'.repeat(10)}`,
+    ],
     ['two symbols', '0110100110010110'.repeat(4)],
     ['digits only', '31415926535897932384626433'.padEnd(32, '8')],
     ['an alphabet run', 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEF'],
     ['a 128-bit hex string', '5f2b9c4e8a1d7036e4b2c9f1a8d5e307'],
-  ])('should refuse a guessable production JWT_SECRET: %s, saying how to make one without echoing it', (_case, secret) => {
-    expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32);
-    let message = '';
-    try {
-      validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret });
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toMatch(/^Invalid configuration:\n {2}JWT_SECRET: .*openssl rand -base64 48/);
-    expect(message).not.toContain(secret);
-    expect(validateEnv({ NODE_ENV: 'development', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
-  });
+  ])(
+    'should refuse a guessable production JWT_SECRET: %s, saying how to make one without echoing it',
+    (_case, secret) => {
+      expect(Buffer.byteLength(secret)).toBeGreaterThanOrEqual(32);
+      let message = '';
+      try {
+        validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^Invalid configuration:\n {2}JWT_SECRET: .*openssl rand -base64 48/);
+      expect(message).not.toContain(secret);
+      expect(validateEnv({ NODE_ENV: 'development', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+    },
+  );
 
   it('should accept random secrets as openssl rand -hex 32 / -base64 32 / -base64 48 make them, every time', () => {
     for (let i = 0; i < 500; i++) {
@@ -92,13 +107,18 @@ describe('validateEnv', () => {
 
   it('should accept the secrets the test suites start production servers with', () => {
     // test/helpers/app.ts and test/browser/docs.browser-spec.ts
-    for (const secret of ['test-secret-that-is-at-least-32-bytes-long!', 'browser-test-secret-0123456789-abcdefghijklmnop']) {
+    for (const secret of [
+      'test-secret-that-is-at-least-32-bytes-long!',
+      'browser-test-secret-0123456789-abcdefghijklmnop',
+    ]) {
       expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
     }
   });
 
   it('should refuse a FIRST_SUPERUSER without its password', () => {
-    expect(() => validateEnv({ FIRST_SUPERUSER: 'admin@example.com' })).toThrow(/FIRST_SUPERUSER_PASSWORD/);
+    expect(() => validateEnv({ FIRST_SUPERUSER: 'admin@example.com' })).toThrow(
+      /FIRST_SUPERUSER_PASSWORD/,
+    );
   });
 
   it('should want a private key file exactly when JWT_ALGORITHM is asymmetric', () => {
@@ -106,16 +126,22 @@ describe('validateEnv', () => {
       expect(() => validateEnv({ JWT_ALGORITHM: algorithm })).toThrow(
         `JWT_PRIVATE_KEY_FILE: required when JWT_ALGORITHM=${algorithm}`,
       );
-      expect(validateEnv({ JWT_ALGORITHM: algorithm, JWT_PRIVATE_KEY_FILE: 'key.pem' })).toMatchObject({
+      expect(
+        validateEnv({ JWT_ALGORITHM: algorithm, JWT_PRIVATE_KEY_FILE: 'key.pem' }),
+      ).toMatchObject({
         JWT_ALGORITHM: algorithm,
         JWT_PRIVATE_KEY_FILE: 'key.pem',
       });
     }
-    expect(() => validateEnv({ JWT_PRIVATE_KEY_FILE: 'key.pem' })).toThrow(/JWT_PRIVATE_KEY_FILE: only used with/);
+    expect(() => validateEnv({ JWT_PRIVATE_KEY_FILE: 'key.pem' })).toThrow(
+      /JWT_PRIVATE_KEY_FILE: only used with/,
+    );
     expect(() => validateEnv({ JWT_PREVIOUS_PUBLIC_KEY_FILES: 'old.pem' })).toThrow(
       /JWT_PREVIOUS_PUBLIC_KEY_FILES: only used with/,
     );
-    expect(() => validateEnv({ JWT_ALGORITHM: 'HS512' })).toThrow(/JWT_ALGORITHM must be one of HS256, EdDSA, ES256, RS256/);
+    expect(() => validateEnv({ JWT_ALGORITHM: 'HS512' })).toThrow(
+      /JWT_ALGORITHM must be one of HS256, EdDSA, ES256, RS256/,
+    );
   });
 
   it('should take a postgres:// or postgresql:// DATABASE_URL and a DATABASE_POOL_SIZE (default 10)', () => {
@@ -123,7 +149,10 @@ describe('validateEnv', () => {
       DATABASE_URL: 'postgres://app:secret@db:5432/recipes',
       DATABASE_POOL_SIZE: 10,
     });
-    expect(validateEnv({ DATABASE_URL: 'postgresql://db/recipes', DATABASE_POOL_SIZE: '25' }).DATABASE_POOL_SIZE).toBe(25);
+    expect(
+      validateEnv({ DATABASE_URL: 'postgresql://db/recipes', DATABASE_POOL_SIZE: '25' })
+        .DATABASE_POOL_SIZE,
+    ).toBe(25);
     expect(() => validateEnv({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
     expect(() => validateEnv({ DATABASE_URL: 'postgres://' })).toThrow(/DATABASE_URL/);
   });
@@ -135,21 +164,34 @@ describe('validateEnv', () => {
 
   it('should take a REQUEST_TIMEOUT_SECONDS of 1 to 600, 30 by default', () => {
     expect(validateEnv({})).toMatchObject({ REQUEST_TIMEOUT_SECONDS: 30 });
-    expect(validateEnv({ REQUEST_TIMEOUT_SECONDS: '5' })).toMatchObject({ REQUEST_TIMEOUT_SECONDS: 5 });
+    expect(validateEnv({ REQUEST_TIMEOUT_SECONDS: '5' })).toMatchObject({
+      REQUEST_TIMEOUT_SECONDS: 5,
+    });
     for (const value of ['0', '601', 'never']) {
-      expect(() => validateEnv({ REQUEST_TIMEOUT_SECONDS: value })).toThrow(/REQUEST_TIMEOUT_SECONDS/);
+      expect(() => validateEnv({ REQUEST_TIMEOUT_SECONDS: value })).toThrow(
+        /REQUEST_TIMEOUT_SECONDS/,
+      );
     }
   });
 
   it('should take a redis:// or rediss:// REDIS_URL, unset by default, and a REDIS_KEY_PREFIX', () => {
-    expect(validateEnv({})).toMatchObject({ REDIS_URL: undefined, REDIS_KEY_PREFIX: 'recipe-api:' });
-    for (const url of ['redis://127.0.0.1:6379', 'redis://:pw@cache:6379/2', 'rediss://cache.example.com:6380']) {
+    expect(validateEnv({})).toMatchObject({
+      REDIS_URL: undefined,
+      REDIS_KEY_PREFIX: 'recipe-api:',
+    });
+    for (const url of [
+      'redis://127.0.0.1:6379',
+      'redis://:pw@cache:6379/2',
+      'rediss://cache.example.com:6380',
+    ]) {
       expect(validateEnv({ REDIS_URL: url, REDIS_KEY_PREFIX: 'staging:' })).toMatchObject({
         REDIS_URL: url,
         REDIS_KEY_PREFIX: 'staging:',
       });
     }
-    expect(() => validateEnv({ REDIS_URL: 'http://cache:6379' })).toThrow(/REDIS_URL must look like/);
+    expect(() => validateEnv({ REDIS_URL: 'http://cache:6379' })).toThrow(
+      /REDIS_URL must look like/,
+    );
     let message = '';
     try {
       validateEnv({ REDIS_URL: 'redis://:hunter2@ cache' });

@@ -161,7 +161,8 @@ export class Env {
   /** Shared rate-limit storage for several instances; unset: each process counts in memory. */
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, {
-    message: 'REDIS_URL must look like redis://host:6379, redis://:password@host:6379/0 or rediss://… (TLS)',
+    message:
+      'REDIS_URL must look like redis://host:6379, redis://:password@host:6379/0 or rediss://… (TLS)',
   })
   REDIS_URL?: string;
 
@@ -191,7 +192,9 @@ export class Env {
   REFRESH_COOKIE = false;
 
   @IsOptional()
-  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://…' })
+  @Matches(/^smtps?:\/\/.+/, {
+    message: 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://…',
+  })
   SMTP_URL?: string;
 
   @IsString()
@@ -219,7 +222,8 @@ function shannonBits(symbols: number[]): number {
   const counts = new Map<number, number>();
   for (const symbol of symbols) counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
   let bits = 0;
-  for (const count of counts.values()) bits -= (count / symbols.length) * Math.log2(count / symbols.length);
+  for (const count of counts.values())
+    bits -= (count / symbols.length) * Math.log2(count / symbols.length);
   return bits;
 }
 
@@ -278,10 +282,15 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   if (last?.variables === variables) return last.env;
   const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, forbidNonWhitelisted: false });
-  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const problems = errors.map(
+    (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  );
   if (env.NODE_ENV === 'production' && Buffer.byteLength(env.JWT_SECRET ?? '') < 32) {
     problems.push('JWT_SECRET: must be set to at least 32 bytes when NODE_ENV=production');
-  } else if (env.NODE_ENV === 'production' && estimatedSecretBits(env.JWT_SECRET!) < MIN_SECRET_BITS) {
+  } else if (
+    env.NODE_ENV === 'production' &&
+    estimatedSecretBits(env.JWT_SECRET!) < MIN_SECRET_BITS
+  ) {
     problems.push(
       'JWT_SECRET: too easy to guess (few distinct characters, repeats or a run); ' +
         'use a random one, e.g. JWT_SECRET="$(openssl rand -base64 48)"',
@@ -296,7 +305,9 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     }
   }
   if (Boolean(env.FIRST_SUPERUSER) !== Boolean(env.FIRST_SUPERUSER_PASSWORD)) {
-    problems.push('FIRST_SUPERUSER_PASSWORD: FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD are set together');
+    problems.push(
+      'FIRST_SUPERUSER_PASSWORD: FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD are set together',
+    );
   }
   if (problems.length > 0) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -110,9 +110,15 @@ describe.runIf(testEngine === 'postgres')('migrations at start on PostgreSQL', (
         if (result.status === 'rejected') throw result.reason;
         return result.value;
       });
-      const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
-      expect(applied.map((row) => row.name)).toEqual(dataSource.migrations.map((migration) => migration.name));
-      await expect(dataSource.driver.createSchemaBuilder().log()).resolves.toMatchObject({ upQueries: [] });
+      const applied = await dataSource.query<{ name: string }[]>(
+        'SELECT name FROM migrations ORDER BY id',
+      );
+      expect(applied.map((row) => row.name)).toEqual(
+        dataSource.migrations.map((migration) => migration.name),
+      );
+      await expect(dataSource.driver.createSchemaBuilder().log()).resolves.toMatchObject({
+        upQueries: [],
+      });
       for (const result of started) if (result.status === 'fulfilled') await result.value.destroy();
     } finally {
       await database.drop();

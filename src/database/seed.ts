@@ -27,7 +27,10 @@ const DEMO_RECIPES = [
 const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
 try {
   const { firstSuperuser } = app.get<AppConfig>(appConfig.KEY);
-  if (!firstSuperuser) throw new Error('Set FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD: the demo recipes need an owner.');
+  if (!firstSuperuser)
+    throw new Error(
+      'Set FIRST_SUPERUSER and FIRST_SUPERUSER_PASSWORD: the demo recipes need an owner.',
+    );
   const owner = await app.get(UsersService).findByEmail(firstSuperuser.email);
   const recipes = app.get(DataSource).getRepository(Recipe);
   let added = 0;
@@ -36,7 +39,9 @@ try {
     await recipes.insert({ ...demo, submitterId: owner!.id });
     added += 1;
   }
-  console.log(`Seeded ${added} demo recipes for ${owner!.email} (${DEMO_RECIPES.length - added} were there).`);
+  console.log(
+    `Seeded ${added} demo recipes for ${owner!.email} (${DEMO_RECIPES.length - added} were there).`,
+  );
 } finally {
   await app.close();
 }

@@ -30,7 +30,8 @@ describe('Transactions', () => {
 
   const email = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
   /** A row written in the caller's transaction, if any. */
-  const insertUser = (address: string) => db.tx.getRepository(User).insert({ email: address, hashedPassword: 'x' });
+  const insertUser = (address: string) =>
+    db.tx.getRepository(User).insert({ email: address, hashedPassword: 'x' });
   const stored = async (...addresses: string[]) => {
     const rows = await runSql<{ email: string }[]>(dataSource, 'SELECT email FROM users');
     const all = new Set(rows.map((row) => row.email));
@@ -86,7 +87,9 @@ describe('Transactions', () => {
     await pause(5);
     // Outside any transaction: one statement, and save()'s own transaction.
     await dataSource.getRepository(User).insert({ email: plainInsert, hashedPassword: 'x' });
-    await dataSource.getRepository(User).save(dataSource.getRepository(User).create({ email: plainSave, hashedPassword: 'x' }));
+    await dataSource
+      .getRepository(User)
+      .save(dataSource.getRepository(User).create({ email: plainSave, hashedPassword: 'x' }));
 
     await open;
     expect(await stored(dropped, plainInsert, plainSave)).toEqual([plainInsert, plainSave]);
@@ -103,7 +106,7 @@ describe('Transactions', () => {
     expect(await stored(saved, dropped)).toEqual([saved]);
   });
 
-  it("should keep a transaction apart from one TypeORM opens itself (DataSource.transaction)", async () => {
+  it('should keep a transaction apart from one TypeORM opens itself (DataSource.transaction)', async () => {
     const [kept, dropped] = [email('kept'), email('dropped')];
     const own = expect(
       dataSource.transaction(async (manager) => {
@@ -124,7 +127,9 @@ describe('Transactions', () => {
     let leftRunning!: Promise<unknown>;
     await db.withTransaction(async () => {
       // Outlives its transaction, and writes while the next one is open.
-      leftRunning = pause(20).then(() => dataSource.getRepository(User).insert({ email: late, hashedPassword: 'x' }));
+      leftRunning = pause(20).then(() =>
+        dataSource.getRepository(User).insert({ email: late, hashedPassword: 'x' }),
+      );
     });
     const open = expect(failing(dropped, 50)).rejects.toThrow(Refused);
 
@@ -134,7 +139,12 @@ describe('Transactions', () => {
   });
 
   it('should run transactions opened inside a transaction in it, without waiting for itself', async () => {
-    const [outer, required, nested, plain] = [email('outer'), email('required'), email('nested'), email('plain')];
+    const [outer, required, nested, plain] = [
+      email('outer'),
+      email('required'),
+      email('nested'),
+      email('plain'),
+    ];
     await db.withTransaction(async () => {
       await insertUser(outer);
       await db.withTransaction(() => insertUser(required));
@@ -148,7 +158,9 @@ describe('Transactions', () => {
     const [outer, nested] = [email('outer'), email('nested')];
     await db.withTransaction(async () => {
       await insertUser(outer);
-      await expect(db.withTransaction(Propagation.Nested, () => failing(nested, 1))).rejects.toThrow(Refused);
+      await expect(
+        db.withTransaction(Propagation.Nested, () => failing(nested, 1)),
+      ).rejects.toThrow(Refused);
     });
     expect(await stored(outer, nested)).toEqual([outer]);
   });

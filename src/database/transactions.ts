@@ -56,7 +56,9 @@ function serializeSqlite(dataSource: DataSource): ConnectionLock {
   const runner: QueryRunner = dataSource.driver.createQueryRunner('master'); // the shared one
   const query = runner.query.bind(runner) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
   runner.query = ((sql: string, ...rest: unknown[]) =>
-    READ.test(sql) ? query(sql, ...rest) : lock.run(() => query(sql, ...rest))) as QueryRunner['query'];
+    READ.test(sql)
+      ? query(sql, ...rest)
+      : lock.run(() => query(sql, ...rest))) as QueryRunner['query'];
   return lock;
 }
 

@@ -26,7 +26,9 @@ export class MailService implements BeforeApplicationShutdown {
     if (config.smtpUrl) {
       // Bounded waits, so a mail server that hangs cannot pile up sockets (nodemailer waits minutes).
       // Required only with SMTP_URL: a server without mail never loads nodemailer.
-      const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
+      const { createTransport } = createRequire(import.meta.url)(
+        'nodemailer',
+      ) as typeof import('nodemailer');
       this.transport = createTransport(
         {
           url: config.smtpUrl,

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator.js';
@@ -32,7 +43,9 @@ export class RecipesController {
   @Public()
   @Get('search')
   @ApiErrors(400)
-  async search(@Query() { keyword, max_results }: SearchRecipesQueryDto): Promise<RecipeResultsDto> {
+  async search(
+    @Query() { keyword, max_results }: SearchRecipesQueryDto,
+  ): Promise<RecipeResultsDto> {
     return { results: (await this.recipes.list({ keyword, limit: max_results })).items };
   }
 

@@ -30,22 +30,37 @@ describe('RecipesService', () => {
 
   it('should create a recipe owned by the caller', async () => {
     const recipe = await recipes.create({ label: 'Chicken Vesuvio' }, alice);
-    expect(recipe).toMatchObject({ label: 'Chicken Vesuvio', submitterId: alice.user.id, source: null, url: null });
+    expect(recipe).toMatchObject({
+      label: 'Chicken Vesuvio',
+      submitterId: alice.user.id,
+      source: null,
+      url: null,
+    });
   });
 
   it('should let only a superuser submit for someone else, and only for a real user', async () => {
-    await expect(recipes.create({ label: 'x', submitter_id: bob.user.id }, alice)).rejects.toThrow(ForbiddenError);
-    await expect(recipes.create({ label: 'x', submitter_id: bob.user.id }, admin)).resolves.toMatchObject({
+    await expect(recipes.create({ label: 'x', submitter_id: bob.user.id }, alice)).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(
+      recipes.create({ label: 'x', submitter_id: bob.user.id }, admin),
+    ).resolves.toMatchObject({
       submitterId: bob.user.id,
     });
-    await expect(recipes.create({ label: 'x', submitter_id: 99999 }, admin)).rejects.toThrow(ValidationError);
+    await expect(recipes.create({ label: 'x', submitter_id: 99999 }, admin)).rejects.toThrow(
+      ValidationError,
+    );
   });
 
   it('should let the owner and a superuser change a recipe, nobody else', async () => {
     const recipe = await recipes.create({ label: 'Paprikash' }, alice);
-    await expect(recipes.update(recipe.id, { label: 'Stolen' }, bob)).rejects.toThrow(ForbiddenError);
+    await expect(recipes.update(recipe.id, { label: 'Stolen' }, bob)).rejects.toThrow(
+      ForbiddenError,
+    );
     await expect(recipes.get(recipe.id)).resolves.toMatchObject({ label: 'Paprikash' });
-    await expect(recipes.update(recipe.id, { label: 'Chicken Paprikash' }, alice)).resolves.toMatchObject({
+    await expect(
+      recipes.update(recipe.id, { label: 'Chicken Paprikash' }, alice),
+    ).resolves.toMatchObject({
       label: 'Chicken Paprikash',
     });
     await expect(recipes.remove(recipe.id, bob)).rejects.toThrow(ForbiddenError);
@@ -58,8 +73,12 @@ describe('RecipesService', () => {
     await recipes.create({ label: '100% Rye_Bread' }, bob);
     const curry = await recipes.list({ keyword: 'tofu CURRY', limit: 10 });
     expect(curry.items.map((r) => r.label)).toEqual(['Cauliflower and Tofu Curry']);
-    expect((await recipes.list({ keyword: '0% R', limit: 10 })).items.map((r) => r.label)).toEqual(['100% Rye_Bread']);
-    expect((await recipes.list({ keyword: 'e_B', limit: 10 })).items.map((r) => r.label)).toEqual(['100% Rye_Bread']);
+    expect((await recipes.list({ keyword: '0% R', limit: 10 })).items.map((r) => r.label)).toEqual([
+      '100% Rye_Bread',
+    ]);
+    expect((await recipes.list({ keyword: 'e_B', limit: 10 })).items.map((r) => r.label)).toEqual([
+      '100% Rye_Bread',
+    ]);
     expect((await recipes.list({ keyword: '%', limit: 10 })).items).toHaveLength(1);
   });
 

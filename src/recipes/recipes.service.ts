@@ -5,7 +5,11 @@ import { isConstraintViolation } from '../common/errors/database-errors.js';
 import type { Principal } from '../common/decorators/current-user.decorator.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../common/errors/domain.error.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import type { CreateRecipeDto, ListRecipesQueryDto, UpdateRecipeDto } from './dto/recipe-input.dto.js';
+import type {
+  CreateRecipeDto,
+  ListRecipesQueryDto,
+  UpdateRecipeDto,
+} from './dto/recipe-input.dto.js';
 import { RecipeDto } from './dto/recipe.dto.js';
 import { whereLabelContains } from './label-search.js';
 import { Recipe } from './recipe.entity.js';
@@ -21,13 +25,22 @@ export class RecipesService {
   constructor(@InjectRepository(Recipe) private readonly recipes: Repository<Recipe>) {}
 
   /** Newest first, keyset-paginated on id. */
-  async list(query: Pick<ListRecipesQueryDto, 'keyword' | 'submitter_id' | 'limit' | 'cursor'>): Promise<Page<RecipeDto>> {
+  async list(
+    query: Pick<ListRecipesQueryDto, 'keyword' | 'submitter_id' | 'limit' | 'cursor'>,
+  ): Promise<Page<RecipeDto>> {
     const before = decodeCursor(query.cursor);
-    const qb = this.recipes.createQueryBuilder('recipe').orderBy('recipe.id', 'DESC').take(query.limit + 1);
+    const qb = this.recipes
+      .createQueryBuilder('recipe')
+      .orderBy('recipe.id', 'DESC')
+      .take(query.limit + 1);
     if (before !== undefined) qb.andWhere({ id: LessThan(before) });
     if (query.submitter_id !== undefined) qb.andWhere({ submitterId: query.submitter_id });
     if (query.keyword) {
-      whereLabelContains(qb, query.keyword, { before, submitterId: query.submitter_id, take: query.limit + 1 });
+      whereLabelContains(qb, query.keyword, {
+        before,
+        submitterId: query.submitter_id,
+        take: query.limit + 1,
+      });
     }
     return toPage(await qb.getMany(), query.limit, (recipe) => RecipeDto.from(recipe));
   }
@@ -45,7 +58,12 @@ export class RecipesService {
     }
     try {
       return await this.recipes.save(
-        this.recipes.create({ label: dto.label, source: dto.source ?? null, url: dto.url ?? null, submitterId }),
+        this.recipes.create({
+          label: dto.label,
+          source: dto.source ?? null,
+          url: dto.url ?? null,
+          submitterId,
+        }),
       );
     } catch (error) {
       if (isConstraintViolation(error, 'foreignKey')) {

@@ -10,7 +10,8 @@ import type { Session } from './session.entity.js';
 import { SessionsService, type ClientInfo } from './sessions.service.js';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-const unusable = () => new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
+const unusable = () =>
+  new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.');
 
 /**
  * The one writer of `refresh_tokens`. Opaque refresh tokens (256 bits), stored as SHA-256 and rotated on every use (RFC 9700 §4.14.2).
@@ -26,7 +27,9 @@ export class RefreshTokensService {
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
     private readonly sessions: SessionsService,
   ) {
-    this.successorKey = createHmac('sha256', config.secret).update('refresh-token-successor').digest();
+    this.successorKey = createHmac('sha256', config.secret)
+      .update('refresh-token-successor')
+      .digest();
   }
 
   /** The table, in the caller's transaction when there is one. */
@@ -35,11 +38,19 @@ export class RefreshTokensService {
   }
 
   /** A new session and its first refresh token, in one transaction (one commit). */
-  async startSession(userId: number, scope: string, client: ClientInfo): Promise<{ session: Session; refreshToken: string }> {
+  async startSession(
+    userId: number,
+    scope: string,
+    client: ClientInfo,
+  ): Promise<{ session: Session; refreshToken: string }> {
     const refreshToken = randomBytes(32).toString('base64url');
     const session = await this.db.withTransaction(async () => {
       const started = await this.sessions.start(userId, scope, client);
-      await this.tokens.insert({ sessionId: started.id, tokenHash: sha256(refreshToken), retiredAt: null });
+      await this.tokens.insert({
+        sessionId: started.id,
+        tokenHash: sha256(refreshToken),
+        retiredAt: null,
+      });
       return started;
     });
     return { session, refreshToken };
@@ -50,7 +61,10 @@ export class RefreshTokensService {
    * however long that takes; one that finds it retired by another request is a reuse, which ends
    * the session, when it was presented the grace window or longer after that retirement.
    */
-  async rotate(token: string, client: ClientInfo): Promise<{ session: Session; refreshToken: string }> {
+  async rotate(
+    token: string,
+    client: ClientInfo,
+  ): Promise<{ session: Session; refreshToken: string }> {
     const presentedAt = Date.now();
     const row = await this.tokens.findOne({
       where: { tokenHash: sha256(token) },
@@ -63,7 +77,10 @@ export class RefreshTokensService {
     const retiredAt = row.retiredAt ?? (await this.retire(row, successor, client));
     if (retiredAt && presentedAt - retiredAt.getTime() >= this.config.refreshGraceSeconds * 1000) {
       await this.sessions.revoke(row.sessionId);
-      throw new OAuthError('invalid_grant', 'The refresh token was already used; the session has been ended.');
+      throw new OAuthError(
+        'invalid_grant',
+        'The refresh token was already used; the session has been ended.',
+      );
     }
     return { session: row.session, refreshToken: successor };
   }
@@ -74,13 +91,20 @@ export class RefreshTokensService {
    */
   private retire(row: RefreshToken, successor: string, client: ClientInfo): Promise<Date | null> {
     return this.db.withTransaction(async () => {
-      const { affected } = await this.tokens.update({ id: row.id, retiredAt: IsNull() }, { retiredAt: new Date() });
+      const { affected } = await this.tokens.update(
+        { id: row.id, retiredAt: IsNull() },
+        { retiredAt: new Date() },
+      );
       if (!affected) {
         const stored = await this.tokens.findOneBy({ id: row.id });
         if (!stored?.retiredAt) throw unusable(); // gone with its session meanwhile
         return stored.retiredAt;
       }
-      await this.tokens.insert({ sessionId: row.sessionId, tokenHash: sha256(successor), retiredAt: null });
+      await this.tokens.insert({
+        sessionId: row.sessionId,
+        tokenHash: sha256(successor),
+        retiredAt: null,
+      });
       await this.sessions.touch(row.sessionId, client);
       return null;
     });

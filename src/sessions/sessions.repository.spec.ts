@@ -20,7 +20,12 @@ describe('SessionsRepository', () => {
   let n = 0;
 
   beforeAll(async () => {
-    module = await createServiceModule([SessionsRepository, SessionsService, UsersService, PasswordService]);
+    module = await createServiceModule([
+      SessionsRepository,
+      SessionsService,
+      UsersService,
+      PasswordService,
+    ]);
     repository = module.get(SessionsRepository);
     users = module.get(UsersService);
     sessions = module.get(SessionsService);
@@ -29,17 +34,30 @@ describe('SessionsRepository', () => {
   afterEach(() => vi.restoreAllMocks());
 
   const login = async (isSuperuser = false): Promise<{ user: User; sessionId: string }> => {
-    const user = await users.create({ email: `live${++n}@example.com`, password: 'long enough pw', isSuperuser });
+    const user = await users.create({
+      email: `live${++n}@example.com`,
+      password: 'long enough pw',
+      isSuperuser,
+    });
     return { user, sessionId: (await sessions.start(user.id, 'profile', {})).id };
   };
   const setSession = (sessionId: string, column: string, value: Date) =>
-    runSql(module.get(DataSource), `UPDATE sessions SET ${column} = ? WHERE id = ?`, [value, sessionId]);
+    runSql(module.get(DataSource), `UPDATE sessions SET ${column} = ? WHERE id = ?`, [
+      value,
+      sessionId,
+    ]);
 
   it('should answer the user of a live session with every column hydrated as TypeORM does', async () => {
     const { user, sessionId } = await login(true);
     const found = await repository.findLiveUser(sessionId, user.id);
     expect(found).toEqual(await users.get(user.id));
-    expect(found).toMatchObject({ id: user.id, email: user.email, isSuperuser: true, isActive: true, emailVerified: false });
+    expect(found).toMatchObject({
+      id: user.id,
+      email: user.email,
+      isSuperuser: true,
+      isActive: true,
+      emailVerified: false,
+    });
     expect(found?.createdAt).toBeInstanceOf(Date);
   });
 
@@ -58,7 +76,9 @@ describe('SessionsRepository', () => {
   it('should answer nothing for a session idle longer than SESSION_IDLE_DAYS, and the user while it is not', async () => {
     const { user, sessionId } = await login();
     await setSession(sessionId, 'last_used_at', minutesAgo(IDLE_DAYS * 24 * 60 - 5));
-    await expect(repository.findLiveUser(sessionId, user.id)).resolves.toMatchObject({ id: user.id });
+    await expect(repository.findLiveUser(sessionId, user.id)).resolves.toMatchObject({
+      id: user.id,
+    });
     await setSession(sessionId, 'last_used_at', minutesAgo(IDLE_DAYS * 24 * 60 + 5));
     await expect(repository.findLiveUser(sessionId, user.id)).resolves.toBeUndefined();
   });
@@ -67,35 +87,54 @@ describe('SessionsRepository', () => {
     const { sessionId } = await login();
     const other = await login();
     await expect(repository.findLiveUser(sessionId, other.user.id)).resolves.toBeUndefined();
-    await expect(repository.findLiveUser(other.sessionId, other.user.id)).resolves.toMatchObject({ id: other.user.id });
+    await expect(repository.findLiveUser(other.sessionId, other.user.id)).resolves.toMatchObject({
+      id: other.user.id,
+    });
   });
 
   it('should answer nothing once the user is deactivated or deleted', async () => {
     const deactivated = await login();
-    await runSql(module.get(DataSource), 'UPDATE users SET is_active = ? WHERE id = ?', [testEngine === 'postgres' ? false : 0, deactivated.user.id]);
-    await expect(repository.findLiveUser(deactivated.sessionId, deactivated.user.id)).resolves.toBeUndefined();
+    await runSql(module.get(DataSource), 'UPDATE users SET is_active = ? WHERE id = ?', [
+      testEngine === 'postgres' ? false : 0,
+      deactivated.user.id,
+    ]);
+    await expect(
+      repository.findLiveUser(deactivated.sessionId, deactivated.user.id),
+    ).resolves.toBeUndefined();
 
     const deleted = await login();
     await runSql(module.get(DataSource), 'DELETE FROM users WHERE id = ?', [deleted.user.id]);
-    await expect(repository.findLiveUser(deleted.sessionId, deleted.user.id)).resolves.toBeUndefined();
+    await expect(
+      repository.findLiveUser(deleted.sessionId, deleted.user.id),
+    ).resolves.toBeUndefined();
   });
 
-  it.runIf(testEngine === 'postgres')('should fail as TypeORM does when PostgreSQL fails the query, so an outage answers 503', async () => {
-    const { user, sessionId } = await login();
-    const driver = module.get(DataSource).driver as PostgresDriver;
-    const obtain = driver.obtainMasterConnection.bind(driver);
-    const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' });
-    const release = vi.fn();
-    vi.spyOn(driver, 'obtainMasterConnection').mockImplementationOnce(async () => {
-      const [client, releaseReal] = (await obtain()) as [{ query: unknown }, (error?: unknown) => void];
-      releaseReal();
-      return [{ ...client, query: () => Promise.reject(cancelled) }, release];
-    });
+  it.runIf(testEngine === 'postgres')(
+    'should fail as TypeORM does when PostgreSQL fails the query, so an outage answers 503',
+    async () => {
+      const { user, sessionId } = await login();
+      const driver = module.get(DataSource).driver as PostgresDriver;
+      const obtain = driver.obtainMasterConnection.bind(driver);
+      const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), {
+        code: '57014',
+      });
+      const release = vi.fn();
+      vi.spyOn(driver, 'obtainMasterConnection').mockImplementationOnce(async () => {
+        const [client, releaseReal] = (await obtain()) as [
+          { query: unknown },
+          (error?: unknown) => void,
+        ];
+        releaseReal();
+        return [{ ...client, query: () => Promise.reject(cancelled) }, release];
+      });
 
-    const error: unknown = await repository.findLiveUser(sessionId, user.id).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(QueryFailedError);
-    expect((error as QueryFailedError).driverError).toBe(cancelled);
-    expect(isDatabaseUnavailable(error)).toBe(true);
-    expect(release).toHaveBeenCalledWith(cancelled); // the pool drops a connection handed back with an error
-  });
+      const error: unknown = await repository
+        .findLiveUser(sessionId, user.id)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(QueryFailedError);
+      expect((error as QueryFailedError).driverError).toBe(cancelled);
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      expect(release).toHaveBeenCalledWith(cancelled); // the pool drops a connection handed back with an error
+    },
+  );
 });

@@ -69,9 +69,16 @@ export class SessionsRepository {
   /** Errors come out as TypeORM's would: a failed connect as is, a failed query as QueryFailedError. */
   private async queryPostgres(sql: string, parameters: unknown[]): Promise<Row | undefined> {
     const driver = this.sessions.manager.connection.driver as PostgresDriver;
-    const [client, release] = (await driver.obtainMasterConnection()) as [PoolClient, (error?: unknown) => void];
+    const [client, release] = (await driver.obtainMasterConnection()) as [
+      PoolClient,
+      (error?: unknown) => void,
+    ];
     try {
-      const { rows } = await client.query<Row>({ name: 'find-live-session-user', text: sql, values: parameters });
+      const { rows } = await client.query<Row>({
+        name: 'find-live-session-user',
+        text: sql,
+        values: parameters,
+      });
       release();
       return rows[0];
     } catch (error) {
@@ -86,8 +93,12 @@ export class SessionsRepository {
     const userMetadata = metadata.findRelationWithPropertyPath('user')!.inverseEntityMetadata;
     const user = userMetadata.columns;
     const q = (name: string) => driver.escape(name);
-    const select = user.map((column, i) => `u.${q(column.databaseName)} AS ${q(`u${i}`)}`).join(', ');
-    const [id, userId, now, idleSince] = [0, 1, 2, 3].map((i) => driver.createParameter(`p${i}`, i));
+    const select = user
+      .map((column, i) => `u.${q(column.databaseName)} AS ${q(`u${i}`)}`)
+      .join(', ');
+    const [id, userId, now, idleSince] = [0, 1, 2, 3].map((i) =>
+      driver.createParameter(`p${i}`, i),
+    );
     const sql =
       `SELECT ${select} FROM "sessions" s INNER JOIN "users" u ON u."id" = s."user_id" ` +
       `WHERE s."id" = ${id} AND s."user_id" = ${userId} AND s."revoked_at" IS NULL ` +

@@ -13,7 +13,12 @@ describe('SessionsService', () => {
   let users: UsersService;
 
   beforeAll(async () => {
-    module = await createServiceModule([SessionsService, SessionsRepository, UsersService, PasswordService]);
+    module = await createServiceModule([
+      SessionsService,
+      SessionsRepository,
+      UsersService,
+      PasswordService,
+    ]);
     sessions = module.get(SessionsService);
     users = module.get(UsersService);
   });
@@ -21,14 +26,18 @@ describe('SessionsService', () => {
   afterEach(() => vi.restoreAllMocks());
 
   const storedHash = async (id: number) =>
-    (await runSql(module.get(DataSource), 'SELECT hashed_password FROM users WHERE id = ?', [id]))[0].hashed_password as string;
+    (
+      await runSql(module.get(DataSource), 'SELECT hashed_password FROM users WHERE id = ?', [id])
+    )[0].hashed_password as string;
 
   it('should end every other session when the password changes, keeping the one that changed it', async () => {
     const user = await users.create({ email: 'change@example.com', password: 'first password' });
     const current = await sessions.start(user.id, 'profile', {});
     const other = await sessions.start(user.id, 'profile', {});
     await users.changePassword(user, 'second password', current.id);
-    await expect(sessions.findLiveUser(current.id, user.id)).resolves.toMatchObject({ id: user.id });
+    await expect(sessions.findLiveUser(current.id, user.id)).resolves.toMatchObject({
+      id: user.id,
+    });
     await expect(sessions.findLiveUser(other.id, user.id)).resolves.toBeUndefined();
   });
 
@@ -44,7 +53,9 @@ describe('SessionsService', () => {
     const other = await sessions.start(user.id, 'profile', {});
     const before = await storedHash(user.id);
     vi.spyOn(sessions, 'revokeAll').mockRejectedValueOnce(new Error('revocation failed'));
-    await expect(users.changePassword(user, 'second password', 'some-other-session')).rejects.toThrow('revocation failed');
+    await expect(
+      users.changePassword(user, 'second password', 'some-other-session'),
+    ).rejects.toThrow('revocation failed');
     expect(await storedHash(user.id)).toBe(before);
     await expect(sessions.findLiveUser(other.id, user.id)).resolves.toMatchObject({ id: user.id });
   });

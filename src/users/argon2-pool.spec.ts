@@ -26,27 +26,36 @@ describe('argon2 on worker threads', () => {
     expect(answers).toEqual([false, true, false, true, false, true, false, true]);
   });
 
-  it.runIf(process.platform === 'linux')('should hash at a lower CPU priority than the event loop', async () => {
-    const pool = new Argon2Pool(1, 10);
-    try {
-      const before = new Set(readdirSync('/proc/self/task'));
-      const hashing = pool.hash('niced', { ...OPTIONS, timeCost: 40 });
-      // The thread is new; field 19 of its stat line is its nice value (after the parenthesised name).
-      const niceOf = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-      let done = false;
-      const hashed = hashing.finally(() => (done = true));
-      let niced: number[] = [];
-      while (niced.length === 0 && !done) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        niced = readdirSync('/proc/self/task').filter((tid) => !before.has(tid)).map(niceOf).filter((nice) => nice > 0);
+  it.runIf(process.platform === 'linux')(
+    'should hash at a lower CPU priority than the event loop',
+    async () => {
+      const pool = new Argon2Pool(1, 10);
+      try {
+        const before = new Set(readdirSync('/proc/self/task'));
+        const hashing = pool.hash('niced', { ...OPTIONS, timeCost: 40 });
+        // The thread is new; field 19 of its stat line is its nice value (after the parenthesised name).
+        const niceOf = (tid: string) =>
+          Number(
+            readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16],
+          );
+        let done = false;
+        const hashed = hashing.finally(() => (done = true));
+        let niced: number[] = [];
+        while (niced.length === 0 && !done) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          niced = readdirSync('/proc/self/task')
+            .filter((tid) => !before.has(tid))
+            .map(niceOf)
+            .filter((nice) => nice > 0);
+        }
+        expect(niced).toContain(10);
+        expect(niceOf(String(process.pid))).toBe(0);
+        await hashed;
+      } finally {
+        await pool.destroy();
       }
-      expect(niced).toContain(10);
-      expect(niceOf(String(process.pid))).toBe(0);
-      await hashed;
-    } finally {
-      await pool.destroy();
-    }
-  });
+    },
+  );
 });
 
 describe('Argon2Pool limits', () => {

@@ -46,7 +46,8 @@ export class Argon2Pool {
 
   private run<T>(name: 'hash' | 'verify', job: object): Promise<T> {
     // Refused here, at piscina's own limit, so a full queue is a 503 and never a wrong password.
-    if (this.pool.queueSize >= this.maxWaiting) return Promise.reject(new PasswordHashingBusyError());
+    if (this.pool.queueSize >= this.maxWaiting)
+      return Promise.reject(new PasswordHashingBusyError());
     return this.pool.run(job, { name }) as Promise<T>;
   }
 }

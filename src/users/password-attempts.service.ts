@@ -66,6 +66,7 @@ export const passwordAttemptsProviders = [
   {
     provide: ATTEMPT_LIMITER,
     inject: [rateLimitConfig.KEY],
-    useFactory: (config: RateLimitConfig) => attemptLimiter(config.loginMaxFailures, config.loginFailureWindowMs),
+    useFactory: (config: RateLimitConfig) =>
+      attemptLimiter(config.loginMaxFailures, config.loginFailureWindowMs),
   },
 ];

@@ -32,7 +32,10 @@ export class UsersController {
   @Patch('me')
   @Scopes('profile')
   @ApiErrors(400)
-  async updateMe(@CurrentUser() { user }: Principal, @Body() dto: UpdateProfileDto): Promise<UserDto> {
+  async updateMe(
+    @CurrentUser() { user }: Principal,
+    @Body() dto: UpdateProfileDto,
+  ): Promise<UserDto> {
     return UserDto.from(await this.users.update(user, dto));
   }
 
@@ -43,7 +46,12 @@ export class UsersController {
   @Scopes('profile')
   @ApiErrors(400)
   changePassword(@CurrentUser() p: Principal, @Body() dto: ChangePasswordDto): Promise<void> {
-    return this.credentials.changePassword(p.user, p.sessionId, dto.current_password, dto.new_password);
+    return this.credentials.changePassword(
+      p.user,
+      p.sessionId,
+      dto.current_password,
+      dto.new_password,
+    );
   }
 
   /** Delete your account, with its sessions and recipes. */
@@ -76,7 +84,10 @@ export class UsersController {
   @Patch(':id')
   @Scopes('users:admin')
   @ApiErrors(400, 404)
-  async update(@Param('id', ParseIdPipe) id: number, @Body() dto: AdminUpdateUserDto): Promise<UserDto> {
+  async update(
+    @Param('id', ParseIdPipe) id: number,
+    @Body() dto: AdminUpdateUserDto,
+  ): Promise<UserDto> {
     return UserDto.from(await this.users.update(await this.users.get(id), dto));
   }
 

@@ -29,11 +29,17 @@ describe('UsersService', () => {
   afterEach(() => vi.restoreAllMocks());
 
   const storedHash = async (id: number) =>
-    (await runSql(module.get(DataSource), 'SELECT hashed_password FROM users WHERE id = ?', [id]))[0].hashed_password as string;
+    (
+      await runSql(module.get(DataSource), 'SELECT hashed_password FROM users WHERE id = ?', [id])
+    )[0].hashed_password as string;
 
   it('should store the email lower-cased and only a hash of the password', async () => {
     const user = await users.create({ email: 'Ada@Example.COM', password: 'analytical engine' });
-    const [row] = await runSql(module.get(DataSource), 'SELECT email, hashed_password FROM users WHERE id = ?', [user.id]);
+    const [row] = await runSql(
+      module.get(DataSource),
+      'SELECT email, hashed_password FROM users WHERE id = ?',
+      [user.id],
+    );
     expect(row.email).toBe('ada@example.com');
     expect(row.hashed_password).toMatch(/^\$argon2id\$/);
     expect(row.hashed_password).not.toContain('analytical');
@@ -41,12 +47,18 @@ describe('UsersService', () => {
 
   it('should refuse an email taken in another letter case', async () => {
     await users.create({ email: 'grace@example.com', password: 'cobol compiler' });
-    await expect(users.create({ email: 'GRACE@example.com', password: 'cobol compiler' })).rejects.toThrow(EmailTakenError);
+    await expect(
+      users.create({ email: 'GRACE@example.com', password: 'cobol compiler' }),
+    ).rejects.toThrow(EmailTakenError);
   });
 
   it('should page through every user by id, `limit` at a time, with a cursor', async () => {
-    for (const n of [1, 2, 3]) await users.create({ email: `page${n}@example.com`, password: 'long enough pw' });
-    const rows = await runSql<{ id: number }[]>(module.get(DataSource), 'SELECT id FROM users ORDER BY id');
+    for (const n of [1, 2, 3])
+      await users.create({ email: `page${n}@example.com`, password: 'long enough pw' });
+    const rows = await runSql<{ id: number }[]>(
+      module.get(DataSource),
+      'SELECT id FROM users ORDER BY id',
+    );
     const ids = rows.map((row) => Number(row.id));
     expect(ids.length).toBeGreaterThanOrEqual(3);
     const pages: number[][] = [];
@@ -66,9 +78,14 @@ describe('UsersService', () => {
     const before = await storedHash(user.id);
     const emit = vi.spyOn(events, 'emitAsync');
     await users.changePassword(user, 'second password', 'the-current-session');
-    expect(emit).toHaveBeenCalledExactlyOnceWith(USER_PASSWORD_CHANGED, new UserPasswordChanged(user.id, 'the-current-session'));
+    expect(emit).toHaveBeenCalledExactlyOnceWith(
+      USER_PASSWORD_CHANGED,
+      new UserPasswordChanged(user.id, 'the-current-session'),
+    );
     expect(await storedHash(user.id)).not.toBe(before);
-    await expect(module.get(PasswordService).verify(await storedHash(user.id), 'second password')).resolves.toBe(true);
+    await expect(
+      module.get(PasswordService).verify(await storedHash(user.id), 'second password'),
+    ).resolves.toBe(true);
   });
 
   it('should keep the old password when a reaction to the change fails', async () => {
@@ -77,7 +94,9 @@ describe('UsersService', () => {
     const fail = () => Promise.reject(new Error('reaction failed'));
     events.on(USER_PASSWORD_CHANGED, fail);
     try {
-      await expect(users.changePassword(user, 'second password')).rejects.toThrow('reaction failed');
+      await expect(users.changePassword(user, 'second password')).rejects.toThrow(
+        'reaction failed',
+      );
     } finally {
       events.off(USER_PASSWORD_CHANGED, fail);
     }

@@ -140,10 +140,17 @@ export class UsersService {
   }
 
   /** `changePassword` with the new password hashed already (hashPassword). */
-  async setHashedPassword(user: User, hashedPassword: string, keepSessionId?: string): Promise<void> {
+  async setHashedPassword(
+    user: User,
+    hashedPassword: string,
+    keepSessionId?: string,
+  ): Promise<void> {
     await this.db.withTransaction(async () => {
       await this.users.update({ id: user.id }, { hashedPassword });
-      await this.events.emitAsync(USER_PASSWORD_CHANGED, new UserPasswordChanged(user.id, keepSessionId));
+      await this.events.emitAsync(
+        USER_PASSWORD_CHANGED,
+        new UserPasswordChanged(user.id, keepSessionId),
+      );
     });
     user.hashedPassword = hashedPassword;
   }

@@ -27,7 +27,10 @@ export async function login(t: TestApp, email: string, password = PASSWORD, scop
 }
 
 /** Signs a user up (superuser when asked, set in the database) and logs them in. */
-export async function createUser(t: TestApp, options: { superuser?: boolean; scope?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  t: TestApp,
+  options: { superuser?: boolean; scope?: string } = {},
+): Promise<TestUser> {
   const email = newEmail();
   const signup = await t.request({
     method: 'POST',

@@ -13,7 +13,11 @@ const config = {
   audience: 'recipe-api',
   accessTokenMinutes: LIFETIME / 60,
   keys: loadAccessTokenKeys(
-    { JWT_ALGORITHM: 'HS256', JWT_PRIVATE_KEY_FILE: undefined, JWT_PREVIOUS_PUBLIC_KEY_FILES: undefined },
+    {
+      JWT_ALGORITHM: 'HS256',
+      JWT_PRIVATE_KEY_FILE: undefined,
+      JWT_PREVIOUS_PUBLIC_KEY_FILES: undefined,
+    },
     SECRET,
   ),
 } as AuthConfig;
@@ -26,7 +30,12 @@ interface Claims {
 }
 
 function sign({ iat = START, exp = START + 60, nbf, secret = SECRET }: Claims = {}) {
-  const claims: Record<string, unknown> = { sub: '1', sid: 'session', type: 'access_token', ...(iat !== null && { iat }) };
+  const claims: Record<string, unknown> = {
+    sub: '1',
+    sid: 'session',
+    type: 'access_token',
+    ...(iat !== null && { iat }),
+  };
   const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
     .setIssuer('recipe-api')
@@ -46,7 +55,10 @@ describe('accessTokenVerifier', () => {
   it('should accept a token again and again, and refuse it as expired once its exp and the clock skew have passed', async () => {
     const verify = accessTokenVerifier(config);
     const token = await sign({ exp: START + 60 });
-    await expect(verify(token)).resolves.toMatchObject({ header: { alg: 'HS256' }, payload: { sub: '1' } });
+    await expect(verify(token)).resolves.toMatchObject({
+      header: { alg: 'HS256' },
+      payload: { sub: '1' },
+    });
     vi.setSystemTime((START + 60 + CLOCK_SKEW_SECONDS - 1) * 1000);
     await expect(verify(token)).resolves.toMatchObject({ payload: { sub: '1' } });
     vi.setSystemTime((START + 60 + CLOCK_SKEW_SECONDS) * 1000);
@@ -67,11 +79,17 @@ describe('accessTokenVerifier', () => {
 
   it.each<[string, Claims]>([
     ['iat an hour ahead', { iat: START + 3600, exp: START + 3600 + LIFETIME }],
-    ['iat just past the clock skew', { iat: START + CLOCK_SKEW_SECONDS + 1, exp: START + LIFETIME }],
+    [
+      'iat just past the clock skew',
+      { iat: START + CLOCK_SKEW_SECONDS + 1, exp: START + LIFETIME },
+    ],
     ['no iat', { iat: null }],
     ['iat as a string', { iat: String(START) }],
     ['exp two days after iat', { exp: START + 2 * 86400 }],
-    ['exp longer after iat than an access token lives, plus the skew', { exp: START + LIFETIME + CLOCK_SKEW_SECONDS + 1 }],
+    [
+      'exp longer after iat than an access token lives, plus the skew',
+      { exp: START + LIFETIME + CLOCK_SKEW_SECONDS + 1 },
+    ],
   ])('should refuse a correctly signed token with %s, every time', async (_case, claims) => {
     const verify = accessTokenVerifier(config);
     const token = await sign(claims);
@@ -82,9 +100,13 @@ describe('accessTokenVerifier', () => {
   it('should accept iat within the clock skew ahead and exp up to an access token lifetime plus the skew after it', async () => {
     const verify = accessTokenVerifier(config);
     const ahead = START + CLOCK_SKEW_SECONDS;
-    await expect(verify(await sign({ iat: ahead, exp: ahead + LIFETIME }))).resolves.toMatchObject({ payload: { iat: ahead } });
+    await expect(verify(await sign({ iat: ahead, exp: ahead + LIFETIME }))).resolves.toMatchObject({
+      payload: { iat: ahead },
+    });
     const longest = START + LIFETIME + CLOCK_SKEW_SECONDS;
-    await expect(verify(await sign({ exp: longest }))).resolves.toMatchObject({ payload: { exp: longest } });
+    await expect(verify(await sign({ exp: longest }))).resolves.toMatchObject({
+      payload: { exp: longest },
+    });
   });
 
   it('should refuse a remembered token once it is older than an access token lives, though its exp allows the skew more', async () => {

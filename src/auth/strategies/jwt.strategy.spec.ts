@@ -29,9 +29,18 @@ describe('JwtStrategy and TokensService', () => {
 
   beforeAll(async () => {
     process.env.JWT_SECRET = SECRET;
-    module = await createServiceModule([JwtStrategy, TokensService, SessionsService, SessionsRepository, UsersService, PasswordService]);
+    module = await createServiceModule([
+      JwtStrategy,
+      TokensService,
+      SessionsService,
+      SessionsRepository,
+      UsersService,
+      PasswordService,
+    ]);
     strategy = module.get(JwtStrategy);
-    user = await module.get(UsersService).create({ email: 'jwt@example.com', password: 'long enough pw' });
+    user = await module
+      .get(UsersService)
+      .create({ email: 'jwt@example.com', password: 'long enough pw' });
     sessionId = (await module.get(SessionsService).start(user.id, 'profile', {})).id;
     token = await module.get(TokensService).signAccessToken(user, sessionId, ['profile']);
   });
@@ -46,7 +55,12 @@ describe('JwtStrategy and TokensService', () => {
       complete: true,
     });
     expect(decoded.header).toMatchObject({ alg: 'HS256', typ: 'at+jwt' });
-    expect(decoded.payload).toMatchObject({ sub: String(user.id), type: 'access_token', sid: sessionId, scope: 'profile' });
+    expect(decoded.payload).toMatchObject({
+      sub: String(user.id),
+      type: 'access_token',
+      sid: sessionId,
+      scope: 'profile',
+    });
     expect(decoded.payload).toHaveProperty('jti');
     expect(decoded.payload).toHaveProperty('exp');
     expect(decoded.payload).toHaveProperty('iat');
@@ -71,7 +85,10 @@ describe('JwtStrategy and TokensService', () => {
   ])('should refuse a token with %s', async (_case, headerChanges, payloadChanges) => {
     const { header, payload } = verifiedJwt(token);
     await expect(
-      strategy.validate({ header: { ...header, ...headerChanges }, payload: { ...payload, ...payloadChanges } }),
+      strategy.validate({
+        header: { ...header, ...headerChanges },
+        payload: { ...payload, ...payloadChanges },
+      }),
     ).rejects.toThrow(UnauthenticatedError);
   });
 
@@ -96,15 +113,17 @@ describe('JwtStrategy and TokensService', () => {
   ])('should refuse a token with %s before any query', async (_case, payloadChanges) => {
     const findLiveUser = vi.spyOn(module.get(SessionsService), 'findLiveUser');
     const { header, payload } = verifiedJwt(token);
-    await expect(strategy.validate({ header, payload: { ...payload, ...payloadChanges } })).rejects.toThrow(
-      UnauthenticatedError,
-    );
+    await expect(
+      strategy.validate({ header, payload: { ...payload, ...payloadChanges } }),
+    ).rejects.toThrow(UnauthenticatedError);
     expect(findLiveUser).not.toHaveBeenCalled();
   });
 
   it('should accept a token without scopes', async () => {
     const { header, payload } = verifiedJwt(token);
-    await expect(strategy.validate({ header, payload: { ...payload, scope: '' } })).resolves.toMatchObject({ scopes: [] });
+    await expect(
+      strategy.validate({ header, payload: { ...payload, scope: '' } }),
+    ).resolves.toMatchObject({ scopes: [] });
   });
 
   it('should refuse the token once its session is revoked', async () => {

@@ -81,7 +81,10 @@ export function accessTokenVerifier(config: AuthConfig): (token: string) => Prom
       const message = '"exp" is further after "iat" than an access token lives';
       throw new errors.JWTClaimValidationFailed(message, payload, 'exp', 'check_failed');
     }
-    const jwt = Object.freeze({ header: Object.freeze(protectedHeader), payload: Object.freeze(payload) });
+    const jwt = Object.freeze({
+      header: Object.freeze(protectedHeader),
+      payload: Object.freeze(payload),
+    });
     verified.set(token, jwt, { ttl: (payload.exp! + CLOCK_SKEW_SECONDS) * 1000 - Date.now() });
     return jwt;
   };

@@ -84,7 +84,6 @@ describe('RateLimitStorage', () => {
       expect(await admin.get(key!)).toBe('1');
 
       await proxy.stop();
-      const started = Date.now();
       await expect(attempts.consume('k')).resolves.toMatchObject({ consumedPoints: 1 });
       await expect(attempts.consume('k')).resolves.toMatchObject({ consumedPoints: 2 });
       const refused = attempts.consume('k'); // the local limit holds
@@ -93,7 +92,6 @@ describe('RateLimitStorage', () => {
       await expect(
         storage.throttler!.increment('ip', MINUTE, 1, 0, 'default'),
       ).resolves.toMatchObject({ isBlocked: false });
-      expect(Date.now() - started).toBeLessThan(1_000);
       expect(await admin.get(key!)).toBe('1');
       expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^Redis is unreachable/));
 

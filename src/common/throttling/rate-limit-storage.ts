@@ -3,7 +3,11 @@ import { setTimeout } from 'node:timers/promises';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis, RedisOptions } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../../config/configuration.js';
 import { FallbackThrottlerStorage, RedisHealth } from './redis-fallback.js';
 
@@ -15,11 +19,20 @@ export const ATTEMPT_LIMITER = Symbol('ATTEMPT_LIMITER');
  * attempt). In `redis` when given, shared by every instance and timed by Redis's clock, with this
  * process's memory standing in, at once, while the connection is down; else in memory.
  */
-export function attemptLimiter(points: number, windowMs: number, redis?: Redis): RateLimiterAbstract {
+export function attemptLimiter(
+  points: number,
+  windowMs: number,
+  redis?: Redis,
+): RateLimiterAbstract {
   const options = { points, duration: Math.ceil(windowMs / 1000), keyPrefix: 'attempts' };
   const memory = new RateLimiterMemory(options);
   if (!redis) return memory;
-  return new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory });
+  return new RateLimiterRedis({
+    ...options,
+    storeClient: redis,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: memory,
+  });
 }
 
 /**
@@ -43,7 +56,10 @@ export class RateLimitStorage implements OnApplicationShutdown {
       import('ioredis'),
       import('./redis-throttler-storage.js'),
     ]);
-    const redis = await connect(new Redis(config.redisUrl, redisOptions(config.redisKeyPrefix)), config.redisUrl);
+    const redis = await connect(
+      new Redis(config.redisUrl, redisOptions(config.redisKeyPrefix)),
+      config.redisUrl,
+    );
     const health = new RedisHealth();
     redis.on('error', (error: Error) => health.failed(error));
     redis.on('ready', () => health.reconnected());

@@ -11,7 +11,9 @@ function flakyRedis() {
     calls: 0,
     command: () => {
       redis.calls++;
-      return redis.down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) : Promise.resolve('shared');
+      return redis.down
+        ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'))
+        : Promise.resolve('shared');
     },
   };
   return redis;
@@ -35,7 +37,8 @@ describe('RedisHealth', () => {
   it('should warn once per outage, try Redis once per 5 s meanwhile, and say when it is back', async () => {
     const redis = flakyRedis();
     const health = new RedisHealth();
-    for (let i = 0; i < 10; i++) await expect(health.run(redis.command, local)).resolves.toBe('local');
+    for (let i = 0; i < 10; i++)
+      await expect(health.run(redis.command, local)).resolves.toBe('local');
     expect(redis.calls).toBe(1);
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn.mock.calls[0]![0]).toMatch(
@@ -52,7 +55,9 @@ describe('RedisHealth', () => {
     await expect(health.run(redis.command, local)).resolves.toBe('shared');
     expect(redis.calls).toBe(3);
     expect(warn).toHaveBeenCalledTimes(2);
-    expect(warn.mock.calls[1]![0]).toBe('Redis answers again after 10 s: rate limits are shared again');
+    expect(warn.mock.calls[1]![0]).toBe(
+      'Redis answers again after 10 s: rate limits are shared again',
+    );
     await health.run(redis.command, local);
     expect(redis.calls).toBe(4);
     expect(warn).toHaveBeenCalledTimes(2);

@@ -109,7 +109,9 @@ describe('RedisThrottlerStorage', () => {
 
     it('should fail on the first refusal with blockDuration 0 (Redis refuses SET … PX 0), so every limited client would fall back to memory', async () => {
       await own.increment('ip', 60_000, 1, 0, 'default');
-      await expect(own.increment('ip', 60_000, 1, 0, 'default')).rejects.toThrow(/invalid expire time/);
+      await expect(own.increment('ip', 60_000, 1, 0, 'default')).rejects.toThrow(
+        /invalid expire time/,
+      );
     });
 
     it('should block a whole blockDuration from the refusal, past the end of the window, where ours answers the wait for a free slot', async () => {

@@ -12,7 +12,9 @@ export class RecipeSearchNoPendingList1795420000000 implements MigrationInterfac
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER INDEX "IDX_recipes_label_search" SET (fastupdate = off)`);
     // Rows already waiting in the pending list are merged now rather than at the next vacuum.
-    await queryRunner.query(`SELECT gin_clean_pending_list('"IDX_recipes_label_search"'::regclass)`);
+    await queryRunner.query(
+      `SELECT gin_clean_pending_list('"IDX_recipes_label_search"'::regclass)`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -27,9 +27,7 @@ export class Init1795400040487 implements MigrationInterface {
       `INSERT INTO "temporary_sessions"("id", "user_id", "created_at", "last_used_at", "expires_at", "revoked_at", "user_agent", "ip") SELECT "id", "user_id", "created_at", "last_used_at", "expires_at", "revoked_at", "user_agent", "ip" FROM "sessions"`,
     );
     await queryRunner.query(`DROP TABLE "sessions"`);
-    await queryRunner.query(
-      `ALTER TABLE "temporary_sessions" RENAME TO "sessions"`,
-    );
+    await queryRunner.query(`ALTER TABLE "temporary_sessions" RENAME TO "sessions"`);
     await queryRunner.query(
       `CREATE INDEX "IDX_085d540d9f418cfbdc7bd55bb1" ON "sessions" ("user_id") `,
     );
@@ -41,9 +39,7 @@ export class Init1795400040487 implements MigrationInterface {
       `INSERT INTO "temporary_recipes"("id", "label", "source", "url", "submitter_id", "created_at", "updated_at") SELECT "id", "label", "source", "url", "submitter_id", "created_at", "updated_at" FROM "recipes"`,
     );
     await queryRunner.query(`DROP TABLE "recipes"`);
-    await queryRunner.query(
-      `ALTER TABLE "temporary_recipes" RENAME TO "recipes"`,
-    );
+    await queryRunner.query(`ALTER TABLE "temporary_recipes" RENAME TO "recipes"`);
     await queryRunner.query(
       `CREATE INDEX "IDX_recipes_submitter_id" ON "recipes" ("submitter_id", "id") `,
     );
@@ -51,9 +47,7 @@ export class Init1795400040487 implements MigrationInterface {
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX "IDX_recipes_submitter_id"`);
-    await queryRunner.query(
-      `ALTER TABLE "recipes" RENAME TO "temporary_recipes"`,
-    );
+    await queryRunner.query(`ALTER TABLE "recipes" RENAME TO "temporary_recipes"`);
     await queryRunner.query(
       `CREATE TABLE "recipes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "label" varchar(256) NOT NULL, "source" varchar(256), "url" varchar(2048), "submitter_id" integer NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), "updated_at" datetime NOT NULL DEFAULT (datetime('now')))`,
     );
@@ -65,9 +59,7 @@ export class Init1795400040487 implements MigrationInterface {
       `CREATE INDEX "IDX_recipes_submitter_id" ON "recipes" ("submitter_id", "id") `,
     );
     await queryRunner.query(`DROP INDEX "IDX_085d540d9f418cfbdc7bd55bb1"`);
-    await queryRunner.query(
-      `ALTER TABLE "sessions" RENAME TO "temporary_sessions"`,
-    );
+    await queryRunner.query(`ALTER TABLE "sessions" RENAME TO "temporary_sessions"`);
     await queryRunner.query(
       `CREATE TABLE "sessions" ("id" varchar(36) PRIMARY KEY NOT NULL, "user_id" integer NOT NULL, "created_at" datetime NOT NULL DEFAULT (datetime('now')), "last_used_at" datetime NOT NULL, "expires_at" datetime NOT NULL, "revoked_at" datetime, "user_agent" varchar(512), "ip" varchar(64))`,
     );
