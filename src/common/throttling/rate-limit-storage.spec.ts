@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { freePort } from '../../../test/helpers/net.js';
 import {
+  TEST_REDIS_URL,
   connectTestRedis,
   deleteKeys,
   keysUnder,
@@ -57,7 +58,7 @@ describe('RateLimitStorage', () => {
 
   it('should count both limits under REDIS_KEY_PREFIX and close the connection at shutdown', async () => {
     const storage = await RateLimitStorage.create({
-      redisUrl: 'redis://127.0.0.1:6379',
+      redisUrl: TEST_REDIS_URL,
       redisKeyPrefix: prefix,
     });
     expect(storage.attempts(3, MINUTE)).toBeInstanceOf(RateLimiterRedis);
