@@ -42,7 +42,7 @@ describe('OneTimeTokensService', () => {
       [user],
     );
 
-  it('should issue 256 random bits as base64url and store only their SHA-256', async () => {
+  it('should hand out 256 random bits as base64url and store only their SHA-256', async () => {
     const user = await userId();
     const token = await tokens.issue(user, 'password_reset');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
