@@ -2,7 +2,9 @@ import { applyDecorators, Header, UseFilters } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiResponse } from '@nestjs/swagger';
 import { ROUTE_ERROR_FILTER } from '../common/problem-details.filter.js';
+import { IP_RATE_LIMITED } from '../common/throttling/rate-limit.guard.js';
 import { ApiTooManyRequests } from '../common/throttling/rate-limited.decorator.js';
+import { LOGINS_LOCKED } from '../users/password-attempts.service.js';
 import { OAuthErrorDto } from './dto/token.dto.js';
 import { OAuthExceptionFilter } from './oauth-exception.filter.js';
 
@@ -27,12 +29,5 @@ export const TokenEndpoint = ({ checksPassword = false } = {}) =>
     Header('Cache-Control', 'no-store'),
     Header('Pragma', 'no-cache'),
     ApiResponse({ status: 400, type: OAuthErrorDto, description: 'RFC 6749 §5.2 error' }),
-    ApiTooManyRequests(
-      checksPassword,
-      oauthBody(
-        checksPassword
-          ? 'Too many failed logins for this account: try again later.'
-          : 'Too many requests from your address: slow down and try again later.',
-      ),
-    ),
+    ApiTooManyRequests(checksPassword, oauthBody(checksPassword ? LOGINS_LOCKED : IP_RATE_LIMITED)),
   );

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { SECURITY_HEADERS, setSecurityHeaders } from './security-headers.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -33,8 +33,7 @@ export function frameworkErrors(
   reply: FastifyReply,
 ): void {
   const status = error.statusCode === 414 ? 414 : 400;
-  setSecurityHeaders(reply.raw);
-  void reply.code(status).type(PROBLEM_JSON).send(problem(status));
+  void reply.headers(SECURITY_HEADERS).code(status).type(PROBLEM_JSON).send(problem(status));
 }
 
 /**

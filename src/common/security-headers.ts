@@ -21,8 +21,3 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = (() => {
   );
   return headers;
 })();
-
-/** Puts the security headers on a Node response; headers the route sets itself still win. */
-export function setSecurityHeaders(response: ServerResponse): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-}

@@ -3,6 +3,10 @@ import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { TooManyRequestsError } from '../errors/domain.error.js';
 
+/** The per-IP limit's answer, also the example of every documented 429. */
+export const IP_RATE_LIMITED =
+  'Too many requests from your address: slow down and try again later.';
+
 /**
  * Per client IP and route (options in throttling.module.ts). Answers carry the IETF
  * `RateLimit-Limit`/`-Remaining`/`-Reset` headers; over the limit, a 429 with `Retry-After`.
@@ -25,9 +29,6 @@ export class RateLimitGuard extends ThrottlerGuard {
     this.setResponseHeader(res, `${this.headerPrefix}-Limit`, limit);
     this.setResponseHeader(res, `${this.headerPrefix}-Remaining`, 0);
     this.setResponseHeader(res, `${this.headerPrefix}-Reset`, timeToBlockExpire);
-    throw new TooManyRequestsError(
-      timeToBlockExpire,
-      'Too many requests from your address: slow down and try again later.',
-    );
+    throw new TooManyRequestsError(timeToBlockExpire, IP_RATE_LIMITED);
   }
 }

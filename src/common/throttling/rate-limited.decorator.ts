@@ -1,7 +1,7 @@
 import { RequestMethod, UseGuards } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { ApiResponse, DECORATORS, type ContentObject } from '@nestjs/swagger';
-import { RateLimitGuard } from './rate-limit.guard.js';
+import { IP_RATE_LIMITED, RateLimitGuard } from './rate-limit.guard.js';
 
 const seconds = (description: string) => ({ description, schema: { type: 'integer' as const } });
 
@@ -22,7 +22,7 @@ const PROBLEM_BODY = {
       type: 'urn:recipe-api:problem:too-many-requests',
       title: 'Too Many Requests',
       status: 429,
-      detail: 'Too many requests from your address: slow down and try again later.',
+      detail: IP_RATE_LIMITED,
     },
   },
 };
