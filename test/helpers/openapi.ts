@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
 import { PluginMetadataGenerator } from '@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js';
@@ -52,6 +52,43 @@ export async function openApiDocument(app: INestApplication): Promise<OpenAPIObj
   return createOpenApiDocument(app);
 }
 
+/** The committed document (`npm run openapi` writes it; openapi.e2e-spec fails when it is stale). */
+export const OPENAPI_JSON = fileURLToPath(new URL('../../openapi.json', import.meta.url));
+
+const sortedKeys = (object: object): object =>
+  Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * openapi.json's text: paths, component names and response statuses in sorted order, so the
+ * order modules register routes in does not show in a diff; everything else as Nest builds it.
+ */
+export function openApiJson(document: OpenAPIObject): string {
+  const components = document.components ?? {};
+  const ordered = {
+    ...document,
+    paths: Object.fromEntries(
+      Object.entries(sortedKeys(document.paths)).map(([path, item]) => [
+        path,
+        Object.fromEntries(
+          Object.entries(item as Record<string, unknown>).map(([method, operation]) => [
+            method,
+            operation && typeof operation === 'object' && 'responses' in operation
+              ? { ...operation, responses: sortedKeys(operation.responses as object) }
+              : operation,
+          ]),
+        ),
+      ]),
+    ),
+    components: Object.fromEntries(
+      Object.entries(sortedKeys(components)).map(([kind, entries]) => [
+        kind,
+        sortedKeys(entries as object),
+      ]),
+    ),
+  };
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
 async function load(): Promise<void> {
   const outputDir = mkdtempSync(join(tmpdir(), 'recipe-api-openapi-'));
   try {
@@ -73,7 +110,9 @@ async function load(): Promise<void> {
       tsProgramRef: swaggerProgram(),
       printDiagnostics: false,
     });
-    const printed = (await import(pathToFileURL(join(outputDir, 'metadata.ts')).href)) as {
+    const printed = (await import(
+      /* @vite-ignore */ pathToFileURL(join(outputDir, 'metadata.ts')).href
+    )) as {
       default: () => Promise<PluginMetadata>;
     };
     const metadata = await printed.default();
