@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import cookie from '@fastify/cookie';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { isAllowedOrigin } from './common/allowed-origin.js';
 import { clientErrorHandler, frameworkErrors } from './common/framework-errors.js';
 import { screenInput } from './common/input-screening.js';
@@ -9,6 +10,8 @@ import { parseMultipart } from './common/multipart-body.js';
 import { noStoreForBearerAnswers } from './common/no-store.js';
 import { SECURITY_HEADERS } from './common/security-headers.js';
 import { appConfig, authConfig, type AppConfig, type AuthConfig } from './config/configuration.js';
+import { AppLogger, PINO } from './logging/logger.js';
+import { logRequests, requestIdFrom } from './logging/request-logging.js';
 
 /**
  * Fastify as the contract wants it: trailing slashes accepted, bodies capped, request ids. It is
@@ -32,16 +35,18 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
     // one our proxy appended; earlier entries are the client's to forge.
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     routerOptions: { ignoreTrailingSlash: true },
-    // A caller's X-Request-Id (a proxy's, say) is kept; otherwise each request gets a UUID.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A caller's well-formed X-Request-Id (a proxy's, say) is kept; otherwise each request gets a UUID.
+    requestIdHeader: false,
+    genReqId: (request: IncomingMessage) =>
+      requestIdFrom(request.headers['x-request-id']) ?? randomUUID(),
   });
 }
 
 /** Everything main.ts and the e2e tests share on top of AppModule. */
 export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   const config = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
-  app.useLogger(app.get(Logger));
+  const logger = app.get<Logger>(PINO);
+  app.useLogger(new AppLogger(logger));
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready', '.well-known/*path'] });
   app.enableShutdownHooks();
   app.enableCors({
@@ -62,11 +67,14 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     maxAge: 600,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  // Helmet's headers (collected once, see security-headers.ts) on every answer, errors included.
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  // Helmet's headers (collected once, see security-headers.ts) and the request id on every
+  // answer, errors included.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.headers(SECURITY_HEADERS);
+    reply.header('X-Request-Id', request.id);
     done();
   });
+  logRequests(fastify, logger);
   // Cookie mode (REFRESH_COOKIE) carries the refresh token in an HttpOnly cookie.
   await app.register(cookie);
   // The tutorial's SPA logs in with FormData: read under the body limit, fields only.

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
-import { symbols } from 'pino';
+import { symbols, type Logger } from 'pino';
+import { PINO } from '../src/logging/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { expectOAuthError, expectProblemJson, type ProblemBody } from './helpers/expect.js';
 import {
@@ -530,7 +530,7 @@ describe('HTTP hardening', () => {
   describe('logs', () => {
     /** The JSON lines the application logs while `run` runs, at level info. */
     async function captureLogs(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-      const root = PinoLogger.root;
+      const root = t.app.get<Logger>(PINO);
       const stream = (root as unknown as Record<symbol, { write(line: string): boolean }>)[
         symbols.streamSym
       ];
@@ -571,6 +571,80 @@ describe('HTTP hardening', () => {
       const text = JSON.stringify(logs);
       expect(text).not.toContain(password);
       expect(text).not.toContain(cook.token);
+    });
+
+    it('should log each request once when answered: /health, 404s and refusals included', async () => {
+      const logs = await captureLogs(async () => {
+        for (const url of ['/health', '/nowhere', '/api/v1/auth/me', `${RECIPES}?limit=1`])
+          await t.request({
+            method: 'GET',
+            url,
+            headers: { 'x-request-id': `probe-${url.length}` },
+          });
+      });
+
+      expect(logs).toEqual([
+        expect.objectContaining({
+          level: 30,
+          msg: 'request completed',
+          req: { id: 'probe-7', method: 'GET', url: '/health' },
+          res: { statusCode: 200 },
+          responseTime: expect.any(Number),
+        }),
+        expect.objectContaining({
+          req: expect.objectContaining({ url: '/nowhere' }),
+          res: { statusCode: 404 },
+        }),
+        expect.objectContaining({
+          req: expect.objectContaining({ url: '/api/v1/auth/me' }),
+          res: { statusCode: 401 },
+        }),
+        expect.objectContaining({
+          req: expect.objectContaining({ url: RECIPES }),
+          res: { statusCode: 200 },
+        }),
+      ]);
+    });
+  });
+
+  describe('request id', () => {
+    it('should answer a generated UUID as X-Request-Id, success or error', async () => {
+      const [health, missing] = await Promise.all([
+        t.request({ method: 'GET', url: '/health' }),
+        t.request({ method: 'GET', url: '/nowhere' }),
+      ]);
+
+      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+      expect(health.headers['x-request-id']).toMatch(uuid);
+      expect(missing.statusCode).toBe(404);
+      expect(missing.headers['x-request-id']).toMatch(uuid);
+      expect(missing.headers['x-request-id']).not.toBe(health.headers['x-request-id']);
+    });
+
+    it("should keep a caller's X-Request-Id", async () => {
+      const response = await t.request({
+        method: 'GET',
+        url: '/health',
+        headers: { 'x-request-id': 'lb-7f3a:42.1_a-b' },
+      });
+
+      expect(response.headers['x-request-id']).toBe('lb-7f3a:42.1_a-b');
+    });
+
+    it.each([
+      ['too long', 'a'.repeat(129)],
+      ['spaces and quotes', 'x" injected="1'],
+      ['a JSON fragment', '{"level":60}'],
+    ])('should replace an X-Request-Id that is %s with its own', async (_case, id) => {
+      const response = await t.request({
+        method: 'GET',
+        url: '/health',
+        headers: { 'x-request-id': id },
+      });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-request-id']).not.toBe(id);
+      expect(response.headers['x-request-id']).toHaveLength(36);
     });
   });
 });

@@ -1,7 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/errors/domain.error.js';
 import { describeError, setErrorHeaders, type Problem } from '../common/problem-details.filter.js';
+import { recordRequestError } from '../logging/request-logging.js';
 
 /** RFC 6749 §5.2 `error` and the HTTP status for an error's code (OAuthError's codes are OAuth's own). */
 function oauthError(code: string | undefined, problem: Problem): { status: number; error: string } {
@@ -23,13 +24,11 @@ function oauthError(code: string | undefined, problem: Problem): { status: numbe
 /** The token endpoints' errors in RFC 6749 §5.2's shape, which OAuth clients and Swagger UI read. */
 @Catch()
 export class OAuthExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger(OAuthExceptionFilter.name);
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = describeError(exception, request);
-    if (problem.status >= 500) this.logger.error(exception);
+    if (problem.status >= 500) recordRequestError(request, exception);
     setErrorHeaders(exception, problem, reply);
     const { status, error } = oauthError(
       exception instanceof DomainError ? exception.code : undefined,

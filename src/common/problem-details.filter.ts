@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   DomainError,
@@ -8,6 +8,7 @@ import {
   UnauthenticatedError,
 } from './errors/domain.error.js';
 import { isDatabaseUnavailable } from './errors/database-errors.js';
+import { recordRequestError } from '../logging/request-logging.js';
 
 export interface Problem {
   status: number;
@@ -64,8 +65,6 @@ export function setErrorHeaders(exception: unknown, problem: Problem, reply: Fas
 /** Turns every error into RFC 9457 problem details; nothing internal reaches the client. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger(ProblemDetailsFilter.name);
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
@@ -75,7 +74,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (routeFilter) return routeFilter.catch(exception, host);
 
     const problem = describeError(exception, request);
-    if (problem.status >= 500) this.logger.error(exception);
+    if (problem.status >= 500) recordRequestError(request, exception);
     setErrorHeaders(exception, problem, reply);
     reply
       .status(problem.status)

@@ -13,6 +13,9 @@ export const appConfig = registerAs('app', () => {
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
+    logFormat:
+      env.LOG_FORMAT ??
+      (env.NODE_ENV === 'development' && process.stdout.isTTY ? 'pretty' : 'json'),
     bodyLimit: env.BODY_LIMIT_BYTES,
     requestTimeoutSeconds: env.REQUEST_TIMEOUT_SECONDS,
     corsOrigins:
@@ -89,7 +92,18 @@ export const mailConfig = registerAs('mail', () => {
   return { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, frontendUrl: env.FRONTEND_URL };
 });
 
+export const realtimeConfig = registerAs('realtime', () => {
+  const env = validateEnv(process.env);
+  return {
+    maxSocketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
+    maxMessagesPerSecond: env.WS_MAX_MESSAGES_PER_SECOND,
+    pingIntervalMs: env.WS_PING_INTERVAL_SECONDS * 1000,
+    maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+  };
+});
+
 export type AppConfig = ReturnType<typeof appConfig>;
 export type AuthConfig = ReturnType<typeof authConfig>;
 export type RateLimitConfig = ReturnType<typeof rateLimitConfig>;
 export type MailConfig = ReturnType<typeof mailConfig>;
+export type RealtimeConfig = ReturnType<typeof realtimeConfig>;

@@ -103,6 +103,11 @@ export class Env {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Unset: human-readable lines in development on a terminal, JSON lines otherwise. */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
   @Transform(toInteger)
   @IsInt()
   @Min(1024)
@@ -208,6 +213,34 @@ export class Env {
   @Transform(toBoolean)
   @IsBoolean()
   REQUIRE_VERIFIED_EMAIL = false;
+
+  /** Open WebSockets one user may hold on one instance; one more is closed with 4429. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WS_MAX_SOCKETS_PER_USER = 10;
+
+  /** Messages a WebSocket client may send per second; more close the socket with 4429. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WS_MAX_MESSAGES_PER_SECOND = 10;
+
+  /** The server pings every socket this often; one that has not answered the last ping is closed (4408). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  WS_PING_INTERVAL_SECONDS = 30;
+
+  /** Bytes the server may hold for a client that does not read; past that the client is dropped. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  WS_MAX_BUFFERED_BYTES = 1024 * 1024;
 }
 
 /** The least estimatedSecretBits a production secret may score: 2^128 guesses are out of anyone's reach. */
