@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { validateEnv } from './env.schema.js';
+import { readFileSync } from 'node:fs';
+import { getMetadataStorage } from 'class-validator';
+import { Env, validateEnv } from './env.schema.js';
 
 describe('validateEnv', () => {
   it('should apply the contract defaults to an empty environment', () => {
@@ -201,5 +203,29 @@ describe('validateEnv', () => {
     expect(message).toMatch(/REDIS_URL must look like/);
     expect(message).not.toContain('hunter2');
     expect(() => validateEnv({ REDIS_KEY_PREFIX: 'has space' })).toThrow(/REDIS_KEY_PREFIX/);
+  });
+});
+
+describe('.env.example', () => {
+  /** NAME → the value on its `# NAME=value` line, without a trailing `# comment`. */
+  const example = new Map(
+    readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')
+      .split('\n')
+      .map((line) => /^# ([A-Z][A-Z0-9_]*)=(.*?)(?:\s+#.*)?$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]] as const),
+  );
+
+  it('should list every variable the server reads, with its default', () => {
+    const names = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(Env, '', true, false)
+        .map((metadata) => metadata.propertyName),
+    );
+    const defaults = new Env() as unknown as Record<string, unknown>;
+
+    expect([...example.keys()].sort()).toEqual([...names].sort());
+    for (const name of names)
+      expect([name, example.get(name)]).toEqual([name, String(defaults[name] ?? '')]);
   });
 });
