@@ -1,16 +1,29 @@
+import { STATUS_CODES } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+  type ResponseObject,
+} from '@nestjs/swagger';
 import { scopeDescriptions } from './auth/scope-policy.js';
 import { ProblemDto } from './common/api-errors.decorator.js';
 
-/** The OpenAPI document: the password flow (token URL, the three scopes) and a bearer field. */
+/**
+ * The OpenAPI document: the password flow (token URL, the three scopes) and a bearer field.
+ * `npm run openapi` writes it to openapi.json; `npm run lint:openapi` checks it (redocly.yaml).
+ */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Recipe API')
     .setDescription(
-      'Accounts, JWT authentication and recipes. Errors are RFC 9457 problem details.',
+      'Accounts, JWT authentication and recipes. Errors are RFC 9457 problem details, ' +
+        'except on the token endpoints (RFC 6749 §5.2).',
     )
     .setVersion('1')
+    // Relative: the paths below already carry /api/v1, and the document is served by the API itself.
+    .addServer('/', 'The server that serves this document')
+    // The first scheme is the first thing Swagger UI's Authorize dialog shows.
     .addOAuth2({
       type: 'oauth2',
       flows: {
@@ -21,14 +34,95 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
     })
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    // REFRESH_COOKIE=true: /auth/refresh also reads the refresh token from this HttpOnly cookie.
-    .addCookieAuth(
-      'refresh_token',
-      { type: 'apiKey', in: 'cookie', name: 'refresh_token' },
-      'refresh_cookie',
-    )
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+  // Not open source: package.json says UNLICENSED, and so does the document. There is no license
+  // text to link to (DocumentBuilder.setLicense always sets a url), so redocly.yaml turns off the
+  // rule that wants one.
+  config.info.license = { name: 'UNLICENSED (proprietary, all rights reserved)' };
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
+  completeResponses(document);
+  return document;
+}
+
+type Responses = Record<string, ResponseObject>;
+type Body = ResponseObject['content'];
+
+const problem = (status: number, detail: string): Body => ({
+  'application/problem+json': {
+    schema: { $ref: '#/components/schemas/ProblemDto' },
+    example: { type: 'about:blank', title: STATUS_CODES[status], status, detail },
+  },
+});
+
+const oauthError = (error: string, description: string): Body => ({
+  'application/json': {
+    schema: { $ref: '#/components/schemas/OAuthErrorDto' },
+    example: { error, error_description: description },
+  },
+});
+
+const SUCCESS: Record<string, string> = {
+  '200': 'OK',
+  '201': 'Created',
+  '202': 'Accepted: what happens next arrives by mail',
+  '204': 'Done; no body',
+};
+
+/**
+ * What every route can answer, whatever its controller says, added where the route does not
+ * document the status itself: the refusals of the request pipeline (app.setup.ts) and the 503s
+ * of an unreachable database or an answer past REQUEST_TIMEOUT_SECONDS. A route without a
+ * security requirement is marked public (`security: []`). The token endpoints answer in
+ * RFC 6749's shape (they document their 400 as OAuthErrorDto), every other route problem+json.
+ */
+function completeResponses(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post', 'patch', 'put', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation) continue;
+      operation.security ??= [];
+      const responses = operation.responses as Responses;
+      for (const [status, response] of Object.entries(responses)) {
+        if (status.startsWith('2') && !response.description) {
+          response.description = SUCCESS[status] ?? STATUS_CODES[Number(status)] ?? '';
+        }
+      }
+      const oauth = JSON.stringify(responses['400'] ?? {}).includes('OAuthErrorDto');
+      const add = (status: number, description: string, detail: string) => {
+        responses[status] ??= {
+          description,
+          content: oauth
+            ? oauthError(status >= 500 ? 'server_error' : 'invalid_request', detail)
+            : problem(status, detail),
+        };
+      };
+      add(
+        400,
+        'Bad Request: the URL, query or body could not be read or holds characters this API refuses',
+        'The request could not be read: check the URL and the HTTP syntax.',
+      );
+      if (operation.requestBody) {
+        add(
+          413,
+          'Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default)',
+          'The request body is larger than this API accepts.',
+        );
+        add(
+          415,
+          'Unsupported Media Type: send application/json, or a form where the operation lists one',
+          'This content type is not accepted here: send JSON, or a form where the operation takes one.',
+        );
+      }
+      add(
+        503,
+        'Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later',
+        'The service is not ready: its database is unreachable.',
+      );
+      operation.responses = Object.fromEntries(
+        Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)),
+      );
+    }
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import ts from 'typescript';
 import { createTestApp, type TestApp } from './helpers/app.js';
-import { openApiDocument, swaggerProgram } from './helpers/openapi.js';
+import { OPENAPI_JSON, openApiDocument, openApiJson, swaggerProgram } from './helpers/openapi.js';
 
 /** `Class.property` → the first JSDoc @example of every DTO property under src/. */
 function jsDocExamples(program: ts.Program): Map<string, string> {
@@ -27,9 +28,14 @@ function jsDocExamples(program: ts.Program): Map<string, string> {
 
 type Operation = {
   operationId: string;
+  description?: string;
+  parameters?: Record<string, unknown>[];
   security?: Record<string, string[]>[];
   requestBody?: { content: Record<string, { schema?: unknown }> };
-  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  responses: Record<
+    string,
+    { description?: string; content?: Record<string, { schema?: { $ref?: string } }> }
+  >;
 };
 
 /** Every route of the contract this issue implements: [method, path, needs a bearer token, scope]. */
@@ -119,13 +125,107 @@ describe('OpenAPI document (/docs-json)', () => {
     );
   });
 
-  it('should document the refresh endpoint with the refresh cookie as its only security scheme', () => {
-    expect(doc.components?.securitySchemes?.refresh_cookie).toEqual({
-      type: 'apiKey',
-      in: 'cookie',
-      name: 'refresh_token',
+  it('should match the committed openapi.json (run `npm run openapi` after changing the API)', () => {
+    expect(readFileSync(OPENAPI_JSON, 'utf8'), 'openapi.json is stale: npm run openapi').toBe(
+      openApiJson(doc),
+    );
+  });
+
+  it('should show the password flow first in the Authorize dialog, and no scheme Swagger UI cannot send', () => {
+    expect(Object.keys(doc.components?.securitySchemes ?? {})).toEqual(['oauth2', 'bearer']);
+    const refresh = operation('post', '/api/v1/auth/refresh');
+    expect(refresh?.security).toEqual([]);
+    expect(refresh).toMatchObject({ description: expect.stringContaining('refresh_token') });
+  });
+
+  it('should mark every public operation public (security: []) and describe every success', () => {
+    for (const [name, op] of operations()) {
+      expect({ name, security: op.security }).toEqual({ name, security: expect.any(Array) });
+      for (const [status, response] of Object.entries(op.responses).filter(([s]) => s < '300')) {
+        expect({ name, status, description: response.description }).toEqual({
+          name,
+          status,
+          description: expect.stringMatching(/\w/),
+        });
+      }
+    }
+  });
+
+  it('should document limit and cursor on the lists, optional, with integers where ids and counts are', () => {
+    for (const path of ['/api/v1/recipes', '/api/v1/users']) {
+      const parameters = operation('get', path)?.parameters ?? [];
+      expect(parameters).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: expect.objectContaining({ type: 'integer', default: 20, maximum: 100 }),
+          }),
+          expect.objectContaining({ name: 'cursor', in: 'query', required: false }),
+        ]),
+      );
+    }
+    expect(operation('get', '/api/v1/recipes/search')?.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'max_results',
+          required: false,
+          schema: expect.objectContaining({ type: 'integer', default: 10 }),
+        }),
+      ]),
+    );
+    expect(operation('get', '/api/v1/recipes/{id}')?.parameters).toEqual([
+      expect.objectContaining({
+        name: 'id',
+        in: 'path',
+        schema: expect.objectContaining({ type: 'integer', example: 1 }),
+      }),
+    ]);
+    const schemas = doc.components?.schemas as Record<string, any>;
+    expect(schemas.RecipeDto.properties.id).toMatchObject({ type: 'integer' });
+    expect(schemas.RecipeDto.properties.submitter_id).toMatchObject({ type: 'integer' });
+    expect(schemas.UserDto.properties.id).toMatchObject({ type: 'integer' });
+    expect(schemas.RecipeDto.properties.created_at).toMatchObject({ format: 'date-time' });
+    expect(schemas.UserDto.properties.created_at).toMatchObject({ format: 'date-time' });
+    expect(schemas.SessionDto.properties.last_used_at).toMatchObject({ format: 'date-time' });
+  });
+
+  it('should describe the fields of a validation error', () => {
+    const schemas = doc.components?.schemas as Record<string, any>;
+    expect(schemas.ProblemDto.properties.errors).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/components/schemas/FieldErrorDto' },
     });
-    expect(operation('post', '/api/v1/auth/refresh')?.security).toEqual([{ refresh_cookie: [] }]);
+    expect(schemas.FieldErrorDto).toMatchObject({
+      properties: { field: { type: 'string' }, message: { type: 'string' } },
+      required: ['field', 'message'],
+    });
+  });
+
+  it('should document Location on 201, 413 and 415 where a body is read, and 503 everywhere', () => {
+    expect(operation('post', '/api/v1/recipes')?.responses['201']).toMatchObject({
+      headers: { Location: { schema: { type: 'string' } } },
+    });
+    // Swagger UI sends the first example: a recipe of the caller's own, not a superuser's request.
+    const create = operation('post', '/api/v1/recipes')?.requestBody?.content['application/json'];
+    expect(create).toMatchObject({
+      examples: { recipe: { value: { label: expect.any(String) } } },
+    });
+    expect(JSON.stringify(create)).not.toContain('submitter_id');
+    for (const [name, op] of operations()) {
+      const statuses = Object.keys(op.responses);
+      expect({ name, has503: statuses.includes('503') }).toEqual({ name, has503: true });
+      if (op.requestBody)
+        expect({ name, statuses }).toEqual({
+          name,
+          statuses: expect.arrayContaining(['413', '415']),
+        });
+    }
+    expect(
+      operation('post', '/api/v1/auth/login')?.responses['413']?.content?.['application/json']
+        ?.schema,
+    ).toEqual({ $ref: '#/components/schemas/OAuthErrorDto' });
   });
 
   it('should mark exactly the protected routes as needing a token, with their scope', () => {

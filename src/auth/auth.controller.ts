@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCookieAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
@@ -39,13 +39,19 @@ export class AuthController {
     return this.cookie.attach(request, reply, request.user);
   }
 
-  /** Trade a refresh token for new tokens; the old refresh token is retired. */
   @Public()
   @Post('refresh')
   @HttpCode(200)
   @TokenEndpoint()
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
-  @ApiCookieAuth('refresh_cookie')
+  @ApiOperation({
+    summary: 'Trade a refresh token for new tokens; the old refresh token is retired.',
+    description:
+      'Cookie mode (REFRESH_COOKIE=true): login and refresh also set the refresh token in the ' +
+      'HttpOnly `refresh_token` cookie (path /api/v1/auth), and this operation reads it from there ' +
+      'when the body has none, so a browser app never handles the token. Swagger UI cannot send ' +
+      'that cookie: here, paste the `refresh_token` of a token response into the body.',
+  })
   async refresh(
     @Req() request: FastifyRequest,
     @Body() dto: RefreshDto,

@@ -2,10 +2,12 @@ import { STATUS_CODES } from 'node:http';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 
+/** One invalid field of a 400: which, and what is wrong with it. */
 export class FieldErrorDto {
-  /** @example email */
+  // Declared for Swagger here: the CLI plugin reads *.dto.ts files only.
+  @ApiProperty({ description: 'The field, as named in the request.', example: 'email' })
   field: string;
-  /** @example "email must be an email" */
+  @ApiProperty({ example: 'email must be an email' })
   message: string;
 }
 
@@ -15,13 +17,17 @@ export class ProblemDto {
   type: string;
   @ApiProperty({ example: 'Bad Request' })
   title: string;
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   status: number;
   @ApiProperty({ example: 'The request is not valid; see errors.' })
   detail: string;
   @ApiPropertyOptional({ example: '/api/v1/recipes' })
   instance?: string;
-  @ApiPropertyOptional({ type: [FieldErrorDto] })
+  @ApiPropertyOptional({
+    type: [FieldErrorDto],
+    description: 'On 400: every invalid field.',
+    example: [{ field: 'email', message: 'email must be an email' }],
+  })
   errors?: FieldErrorDto[];
 }
 

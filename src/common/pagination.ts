@@ -1,23 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationError } from './errors/domain.error.js';
 import { MAX_ID } from './parse-id.pipe.js';
-
-export class PageQueryDto {
-  /** How many items per page (1–100). */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
-
-  /** The `next_cursor` of the previous page. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  cursor?: string;
-}
 
 export interface Page<T> {
   items: T[];

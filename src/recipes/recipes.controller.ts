@@ -10,9 +10,10 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiIdParam } from '../common/api-id-param.decorator.js';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { Public } from '../common/decorators/public.decorator.js';
 import { ApiAuthenticated, Scopes } from '../common/decorators/scopes.decorator.js';
@@ -56,8 +57,10 @@ export class RecipesController {
     return { results: (await this.recipes.list({ submitter_id: user.id, limit: 100 })).items };
   }
 
+  /** One recipe. */
   @Public()
   @Get(':id')
+  @ApiIdParam('The recipe.')
   @ApiErrors(400, 404)
   async get(@Param('id', ParseIdPipe) id: number): Promise<RecipeDto> {
     return RecipeDto.from(await this.recipes.get(id));
@@ -66,6 +69,30 @@ export class RecipesController {
   /** Add a recipe; `Location` names it. */
   @Post()
   @Scopes('recipes:write')
+  @ApiBody({
+    type: CreateRecipeDto,
+    // A recipe of the caller's own: `submitter_id` is for superusers, so the example leaves it out.
+    examples: {
+      recipe: {
+        summary: 'A recipe of your own',
+        value: {
+          label: 'Chicken Vesuvio',
+          source: 'Serious Eats',
+          url: 'http://www.seriouseats.com/recipes/2011/12/chicken-vesuvio-recipe.html',
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({
+    type: RecipeDto,
+    description: 'Created',
+    headers: {
+      Location: {
+        description: 'The new recipe',
+        schema: { type: 'string', example: '/api/v1/recipes/1' },
+      },
+    },
+  })
   @ApiErrors(400)
   async create(
     @Body() dto: CreateRecipeDto,
@@ -80,6 +107,7 @@ export class RecipesController {
   /** Change a recipe (its submitter or a superuser). */
   @Patch(':id')
   @Scopes('recipes:write')
+  @ApiIdParam('The recipe.')
   @ApiErrors(400, 404)
   async update(
     @Param('id', ParseIdPipe) id: number,
@@ -93,6 +121,7 @@ export class RecipesController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('recipes:write')
+  @ApiIdParam('The recipe.')
   @ApiErrors(400, 404)
   remove(@Param('id', ParseIdPipe) id: number, @CurrentUser() caller: Principal): Promise<void> {
     return this.recipes.remove(id, caller);

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { ApiAuthenticated } from '../common/decorators/scopes.decorator.js';
@@ -21,6 +21,11 @@ export class SessionsController {
   /** End one of your sessions: its tokens stop working at once. */
   @Delete(':id')
   @HttpCode(204)
+  @ApiParam({
+    name: 'id',
+    description: 'The session (its `id` in the list).',
+    schema: { type: 'string', format: 'uuid', example: '1d5d6eac-6a38-4d41-aa6c-f74d2d88702c' },
+  })
   @ApiErrors(404)
   remove(@CurrentUser() { user }: Principal, @Param('id') id: string): Promise<void> {
     return this.sessions.revokeOwn(user.id, id);

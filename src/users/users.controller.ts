@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator.js';
+import { ApiIdParam } from '../common/api-id-param.decorator.js';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { ApiAuthenticated, Scopes } from '../common/decorators/scopes.decorator.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
@@ -75,6 +76,7 @@ export class UsersController {
   /** One user (superusers). */
   @Get(':id')
   @Scopes('users:admin')
+  @ApiIdParam('The user.')
   @ApiErrors(400, 404)
   async get(@Param('id', ParseIdPipe) id: number): Promise<UserDto> {
     return UserDto.from(await this.users.get(id));
@@ -83,6 +85,7 @@ export class UsersController {
   /** Change a user; `is_active: false` ends all of their sessions (superusers). */
   @Patch(':id')
   @Scopes('users:admin')
+  @ApiIdParam('The user.')
   @ApiErrors(400, 404)
   async update(
     @Param('id', ParseIdPipe) id: number,
@@ -95,6 +98,7 @@ export class UsersController {
   @Delete(':id')
   @HttpCode(204)
   @Scopes('users:admin')
+  @ApiIdParam('The user.')
   @ApiErrors(400, 404)
   remove(@Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.users.remove(id);

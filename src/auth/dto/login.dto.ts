@@ -14,7 +14,7 @@ export class LoginDto {
   @MaxLength(128)
   password: string;
 
-  /** Must be `password` when given. */
+  /** Must be `password` when given. @example password */
   @IsOptional() // checked once, by LocalAuthGuard, before the grant
   grant_type?: string;
 

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsInt,
@@ -11,7 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { IsOmittable } from '../../common/decorators/omittable.decorator.js';
-import { PageQueryDto } from '../../common/pagination.js';
+import { PageQueryDto } from '../../common/dto/page-query.dto.js';
 
 export class CreateRecipeDto {
   /** @example "Chicken Vesuvio" */
@@ -33,6 +34,7 @@ export class CreateRecipeDto {
   url?: string;
 
   /** Defaults to the caller; only a superuser may name another user. */
+  @ApiPropertyOptional({ type: 'integer', example: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -69,7 +71,8 @@ export class ListRecipesQueryDto extends PageQueryDto {
   @MaxLength(100)
   keyword?: string;
 
-  /** Only this user's recipes. */
+  /** Only this user's recipes. @example 1 */
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -85,7 +88,8 @@ export class SearchRecipesQueryDto {
   @MaxLength(100)
   keyword: string;
 
-  /** @example 10 */
+  /** How many recipes at most (1–100). @example 10 */
+  @ApiPropertyOptional({ type: 'integer', default: 10 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,7 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { Recipe } from '../recipe.entity.js';
 
 export class RecipeDto {
   /** @example 1 */
+  @ApiProperty({ type: 'integer' })
   id: number;
   /** @example "Chicken Vesuvio" */
   label: string;
@@ -10,10 +12,13 @@ export class RecipeDto {
   /** @example http://www.seriouseats.com/recipes/2011/12/chicken-vesuvio-recipe.html */
   url: string | null;
   /** @example 1 */
+  @ApiProperty({ type: 'integer' })
   submitter_id: number;
   /** @example 2026-11-23T10:00:00.000Z */
+  @ApiProperty({ format: 'date-time' })
   created_at: string;
   /** @example 2026-11-23T10:00:00.000Z */
+  @ApiProperty({ format: 'date-time' })
   updated_at: string;
 
   static from(recipe: Recipe): RecipeDto {
@@ -31,7 +36,7 @@ export class RecipeDto {
 
 export class RecipePageDto {
   items: RecipeDto[];
-  /** Pass as `cursor` for the next page; null on the last page. */
+  /** Pass as `cursor` for the next page; null on the last page. @example MTI */
   next_cursor: string | null;
 }
 

@@ -18,11 +18,12 @@ export class UpdateProfileDto {
 }
 
 export class AdminUpdateUserDto extends UpdateProfileDto {
+  /** @example false */
   @IsOmittable()
   @IsBoolean()
   is_superuser?: boolean;
 
-  /** false deactivates the account and ends all of its sessions. */
+  /** false deactivates the account and ends all of its sessions. @example true */
   @IsOmittable()
   @IsBoolean()
   is_active?: boolean;
