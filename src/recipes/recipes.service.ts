@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { isConstraintViolation } from '../common/errors/database-errors.js';
@@ -12,6 +13,13 @@ import type {
 } from './dto/recipe-input.dto.js';
 import { RecipeDto } from './dto/recipe.dto.js';
 import { whereLabelContains } from './label-search.js';
+import {
+  RECIPE_CREATED,
+  RECIPE_DELETED,
+  RECIPE_UPDATED,
+  RecipeChanged,
+  type RecipeEventName,
+} from './recipe.events.js';
 import { Recipe } from './recipe.entity.js';
 
 export class RecipeNotFoundError extends NotFoundError {
@@ -22,7 +30,10 @@ export class RecipeNotFoundError extends NotFoundError {
 
 @Injectable()
 export class RecipesService {
-  constructor(@InjectRepository(Recipe) private readonly recipes: Repository<Recipe>) {}
+  constructor(
+    @InjectRepository(Recipe) private readonly recipes: Repository<Recipe>,
+    private readonly events: EventEmitter2,
+  ) {}
 
   /** Newest first, keyset-paginated on id. */
   async list(
@@ -57,7 +68,7 @@ export class RecipesService {
       throw new ForbiddenError('Only a superuser may submit a recipe for another user.');
     }
     try {
-      return await this.recipes.save(
+      const recipe = await this.recipes.save(
         this.recipes.create({
           label: dto.label,
           source: dto.source ?? null,
@@ -65,6 +76,7 @@ export class RecipesService {
           submitterId,
         }),
       );
+      return this.announce(RECIPE_CREATED, recipe);
     } catch (error) {
       if (isConstraintViolation(error, 'foreignKey')) {
         throw new ValidationError([{ field: 'submitter_id', message: 'no user has this id' }]);
@@ -80,11 +92,18 @@ export class RecipesService {
       ...(dto.source !== undefined && { source: dto.source }),
       ...(dto.url !== undefined && { url: dto.url }),
     });
-    return this.recipes.save(recipe);
+    return this.announce(RECIPE_UPDATED, await this.recipes.save(recipe));
   }
 
   async remove(id: number, caller: Principal): Promise<void> {
-    await this.recipes.delete({ id: (await this.getOwned(id, caller)).id });
+    const recipe = await this.getOwned(id, caller);
+    await this.recipes.delete({ id: recipe.id });
+    this.announce(RECIPE_DELETED, recipe);
+  }
+
+  private announce(type: RecipeEventName, recipe: Recipe): Recipe {
+    this.events.emit(type, new RecipeChanged(type, RecipeDto.from(recipe)));
+    return recipe;
   }
 
   private async getOwned(id: number, caller: Principal): Promise<Recipe> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
-import { OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { IsNull, MoreThan, Not, type Repository } from 'typeorm';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
@@ -15,6 +15,7 @@ import {
 } from '../users/user.events.js';
 import type { SessionDto } from './dto/session.dto.js';
 import { Session } from './session.entity.js';
+import { SESSIONS_REVOKED, SessionsRevoked } from './session.events.js';
 import { SessionsRepository } from './sessions.repository.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,6 +32,7 @@ export class SessionsService {
     private readonly db: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly repository: SessionsRepository,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    private readonly events: EventEmitter2,
   ) {}
 
   /** The table, in the caller's transaction when there is one. */
@@ -107,10 +109,12 @@ export class SessionsService {
       { revokedAt: new Date() },
     );
     if (!affected) throw new NotFoundError('Session');
+    this.events.emit(SESSIONS_REVOKED, new SessionsRevoked({ sessionId }));
   }
 
   async revoke(sessionId: string): Promise<void> {
     await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.events.emit(SESSIONS_REVOKED, new SessionsRevoked({ sessionId }));
   }
 
   async revokeAll(userId: number, exceptSessionId?: string): Promise<void> {
@@ -118,6 +122,7 @@ export class SessionsService {
       { userId, revokedAt: IsNull(), ...(exceptSessionId && { id: Not(exceptSessionId) }) },
       { revokedAt: new Date() },
     );
+    this.events.emit(SESSIONS_REVOKED, new SessionsRevoked({ userId, exceptSessionId }));
   }
 
   // A new password ends every other session (whoever knew the old one is out), in its transaction.
