@@ -23,8 +23,10 @@ export default defineConfig({
     'pg',
     'pg-native',
     'nodemailer',
+    // @nestjs/platform-ws loads ws at run time (createRequire): one copy, shared with src/realtime.
+    'ws',
     // Optional peers of Nest and TypeORM that this server does not use.
-    /^@nestjs\/(microservices|websockets|platform-express)/,
+    /^@nestjs\/(microservices|platform-socket\.io|platform-express)/,
     '@fastify/view',
   ],
   plugins: [

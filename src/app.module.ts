@@ -24,6 +24,7 @@ import { TransactionsModule } from './database/transactions.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { RecipesModule } from './recipes/recipes.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -47,6 +48,7 @@ import { UsersModule } from './users/users.module.js';
     SessionsModule,
     UsersModule,
     RecipesModule,
+    RealtimeModule,
     HealthModule,
   ],
   providers: [

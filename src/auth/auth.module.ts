@@ -27,5 +27,7 @@ import { TokensService } from './tokens.service.js';
     AccountService,
     OneTimeTokensService,
   ],
+  // Real-time sockets check access tokens exactly as the HTTP routes do.
+  exports: [JwtStrategy],
 })
 export class AuthModule {}

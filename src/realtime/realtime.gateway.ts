@@ -1,0 +1,215 @@
+import type { IncomingMessage } from 'node:http';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { RawData, WebSocket } from 'ws';
+import { realtimeConfig, type RealtimeConfig } from '../config/configuration.js';
+import {
+  CLOSE_BAD_MESSAGE,
+  CLOSE_IDLE,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_TOO_MANY,
+  CLOSE_UNAUTHENTICATED,
+} from './close-codes.js';
+import { Connection } from './connection.js';
+import { RealtimeBus, type BusMessage } from './realtime-bus.js';
+import {
+  SocketAuthenticationError,
+  SocketAuthenticator,
+  type SocketPrincipal,
+} from './socket-authenticator.js';
+import { SocketRegistry } from './socket-registry.js';
+import { WsTicketsService } from './ws-tickets.service.js';
+
+/** How long a new socket may take to authenticate. */
+const AUTHENTICATION_MS = 5_000;
+/**
+ * A revocation made inside a transaction is announced before it commits: a socket that
+ * authenticated meanwhile saw the session live. Its sessions are checked again this much later.
+ */
+const RECHECK_MS = 500;
+
+/** The JSON object a client sent, or undefined when it is not one. */
+function parseMessage(data: RawData, isBinary: boolean): Record<string, unknown> | undefined {
+  if (isBinary || !Buffer.isBuffer(data)) return undefined; // text frames arrive as one Buffer
+  try {
+    const message: unknown = JSON.parse(data.toString('utf8'));
+    return typeof message === 'object' && message !== null && !Array.isArray(message)
+      ? (message as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `GET /ws`: a socket that authenticates with an access token (its first message) or a ticket
+ * (`?ticket=`), then hears recipe events until its session or token ends. Nothing is sent before
+ * authentication; every refusal is a close code with a reason (docs/decisions.md, Real-time).
+ */
+@WebSocketGateway({ path: '/ws' })
+export class RealtimeGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
+  private readonly logger = new Logger(RealtimeGateway.name);
+  private readonly connections = new Map<WebSocket, Connection>();
+  private readonly registry = new SocketRegistry();
+  private pinger: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(realtimeConfig.KEY) private readonly config: RealtimeConfig,
+    private readonly authenticator: SocketAuthenticator,
+    private readonly tickets: WsTicketsService,
+    bus: RealtimeBus,
+  ) {
+    bus.listen(
+      (message) => this.deliver(message),
+      () => void this.recheck([...this.registry.all()]),
+    );
+  }
+
+  afterInit(): void {
+    this.pinger = setInterval(() => this.ping(), this.config.pingIntervalMs);
+    this.pinger.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pinger);
+  }
+
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    const connection = new Connection(socket, this.config);
+    this.connections.set(socket, connection);
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
+    const ticket = new URL(request.url ?? '/', 'ws://localhost').searchParams.get('ticket');
+    if (ticket !== null) {
+      connection.serially(() => this.authenticate(connection, () => this.tickets.redeem(ticket)));
+    } else {
+      connection.after(AUTHENTICATION_MS, () => {
+        if (!connection.principal) connection.close(CLOSE_UNAUTHENTICATED, 'Authenticate first.');
+      });
+    }
+  }
+
+  handleDisconnect(socket: WebSocket): void {
+    const connection = this.connections.get(socket);
+    if (!connection) return;
+    connection.stopTimers();
+    this.registry.remove(connection);
+    this.connections.delete(socket);
+  }
+
+  /** How many sockets this instance holds, and how many of them are authenticated. */
+  get counts(): { open: number; authenticated: number } {
+    return { open: this.connections.size, authenticated: this.registry.size };
+  }
+
+  private receive(connection: Connection, data: RawData, isBinary: boolean): void {
+    if (!connection.admit()) {
+      connection.close(CLOSE_TOO_MANY, 'Too many messages: slow down.');
+      return;
+    }
+    const message = parseMessage(data, isBinary);
+    if (!message) {
+      connection.close(CLOSE_BAD_MESSAGE, 'A message is a JSON object.');
+    } else if (message.type !== 'authenticate') {
+      connection.close(CLOSE_BAD_MESSAGE, 'Unknown message type.');
+    } else {
+      const token = message.access_token;
+      connection.serially(() =>
+        this.authenticate(connection, () => this.authenticator.fromAccessToken(token)),
+      );
+    }
+  }
+
+  /** Binds the socket to the principal `check` returns, or closes it with the reason. */
+  private async authenticate(
+    connection: Connection,
+    check: () => Promise<SocketPrincipal>,
+  ): Promise<void> {
+    let principal: SocketPrincipal;
+    try {
+      principal = await check();
+    } catch (error) {
+      if (error instanceof SocketAuthenticationError) {
+        connection.close(CLOSE_UNAUTHENTICATED, error.message);
+      } else {
+        this.logger.error(error);
+        connection.close(CLOSE_INTERNAL_ERROR, 'Authentication is unavailable: try again later.');
+      }
+      return;
+    }
+    if (!connection.open) return;
+    const previous = connection.principal;
+    if (previous && previous.userId !== principal.userId) {
+      connection.close(CLOSE_UNAUTHENTICATED, 'A socket stays with the user who opened it.');
+      return;
+    }
+    if (!previous && this.registry.countOf(principal.userId) >= this.config.maxSocketsPerUser) {
+      connection.close(CLOSE_TOO_MANY, 'Too many open sockets for this user.');
+      return;
+    }
+    connection.authenticated(principal, () =>
+      connection.close(CLOSE_UNAUTHENTICATED, 'The access token has expired: authenticate again.'),
+    );
+    this.registry.add(connection as Connection & { principal: SocketPrincipal });
+    connection.send(
+      JSON.stringify({
+        type: 'authenticated',
+        data: { expires_at: new Date(principal.expiresAt).toISOString() },
+        at: new Date().toISOString(),
+      }),
+    );
+  }
+
+  private deliver(message: BusMessage): void {
+    if (message.kind === 'event') {
+      for (const connection of this.registry.all()) connection.send(message.message);
+      return;
+    }
+    this.end(this.registry.matching(message.target));
+    const again = () => void this.recheck(this.registry.matching(message.target));
+    setTimeout(again, RECHECK_MS).unref();
+  }
+
+  /** Tells each socket its session ended, then closes it. */
+  private end(connections: Connection[]): void {
+    const at = new Date().toISOString();
+    for (const connection of connections) {
+      const session = connection.principal!.sessionId;
+      connection.send(
+        JSON.stringify({ type: 'session.revoked', data: { session_id: session }, at }),
+      );
+      connection.close(CLOSE_UNAUTHENTICATED, 'The session has ended.');
+      this.registry.remove(connection);
+    }
+  }
+
+  /** Ends the sockets among `connections` whose session is no longer live. */
+  private async recheck(connections: Connection[]): Promise<void> {
+    for (const connection of connections) {
+      const principal = connection.principal;
+      if (!principal || !connection.open) continue;
+      const live = await this.authenticator.isLive(principal).catch(() => true); // retried at the next revocation
+      if (!live && connection.principal === principal) this.end([connection]);
+    }
+  }
+
+  /** A socket that has not answered the previous ping is closed (4408); the others are pinged. */
+  private ping(): void {
+    for (const connection of this.connections.values()) {
+      if (!connection.open) continue;
+      if (!connection.alive) {
+        connection.close(CLOSE_IDLE, 'No answer to ping.');
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }
+}

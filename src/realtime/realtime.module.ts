@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { AuthModule } from '../auth/auth.module.js';
+import { realtimeConfig } from '../config/configuration.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { RealtimeBus } from './realtime-bus.js';
+import { RealtimeRedis } from './realtime-redis.js';
+import { RealtimeGateway } from './realtime.gateway.js';
+import { RealtimeListeners } from './realtime.listeners.js';
+import { SocketAuthenticator } from './socket-authenticator.js';
+import { WsTicketController } from './ws-ticket.controller.js';
+import { WsTicketsService } from './ws-tickets.service.js';
+
+/**
+ * `GET /ws` and `POST /auth/ws-ticket`: authenticated sockets that hear recipe events and close
+ * when their session ends. Built on auth and sessions; the features it reacts to only announce
+ * events (recipes, sessions, users), they never import it.
+ */
+@Module({
+  imports: [ConfigModule.forFeature(realtimeConfig), AuthModule, SessionsModule],
+  controllers: [WsTicketController],
+  providers: [
+    RealtimeRedis,
+    RealtimeBus,
+    SocketAuthenticator,
+    WsTicketsService,
+    RealtimeListeners,
+    RealtimeGateway,
+  ],
+})
+export class RealtimeModule {}
