@@ -149,7 +149,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Trade a refresh token for new tokens; the old refresh token is retired. */
+        /**
+         * Trade a refresh token for new tokens; the old refresh token is retired.
+         * @description Cookie mode (REFRESH_COOKIE=true): login and refresh also set the refresh token in the HttpOnly `refresh_token` cookie (path /api/v1/auth), and this operation reads it from there when the body has none, so a browser app never handles the token. Swagger UI cannot send that cookie: here, paste the `refresh_token` of a token response into the body.
+         */
         post: operations["AuthController_refresh"];
         delete?: never;
         options?: never;
@@ -202,6 +205,27 @@ export interface paths {
         put?: never;
         /** Create an account. Unknown fields are ignored; an email is taken case-insensitively. */
         post: operations["AccountController_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/ws-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A single-use ticket for `GET /ws?ticket=…` (valid 30 s, bound to this session), for clients
+         *     that cannot send a first message before they are told anything, without putting the access
+         *     token in a URL.
+         */
+        post: operations["WsTicketController_issue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -267,6 +291,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** One recipe. */
         get: operations["RecipesController_get"];
         put?: never;
         post?: never;
@@ -397,16 +422,29 @@ export interface components {
             first_name?: string;
             /** @example Lovelace */
             surname?: string;
+            /** @example false */
             is_superuser?: boolean;
-            /** @description false deactivates the account and ends all of its sessions. */
+            /**
+             * @description false deactivates the account and ends all of its sessions.
+             * @example true
+             */
             is_active?: boolean;
         };
         ChangePasswordDto: {
+            /** @example correct horse battery staple */
             current_password: string;
-            /** @description 8–128 characters, not a common password, not containing your email address or names. */
+            /**
+             * @description 8–128 characters, not a common password, not containing your email address or names.
+             * @example a brand new kitchen passphrase
+             */
             new_password: string;
         };
         CreateRecipeDto: {
+            /**
+             * @description Defaults to the caller; only a superuser may name another user.
+             * @example 1
+             */
+            submitter_id?: number;
             /** @example Chicken Vesuvio */
             label: string;
             /** @example Serious Eats */
@@ -417,14 +455,23 @@ export interface components {
              * @example http://www.seriouseats.com/recipes/2011/12/chicken-vesuvio-recipe.html
              */
             url?: string;
-            /** @description Defaults to the caller; only a superuser may name another user. */
-            submitter_id?: number;
         };
         DeleteAccountDto: {
-            /** @description The current password, to confirm. */
+            /**
+             * @description The current password, to confirm.
+             * @example correct horse battery staple
+             */
             password: string;
         };
-        FieldErrorDto: Record<string, never>;
+        FieldErrorDto: {
+            /**
+             * @description The field, as named in the request.
+             * @example email
+             */
+            field: string;
+            /** @example email must be an email */
+            message: string;
+        };
         ForgotPasswordDto: {
             /**
              * Format: email
@@ -489,7 +536,10 @@ export interface components {
             username: string;
             /** @example correct horse battery staple */
             password: string;
-            /** @description Must be `password` when given. */
+            /**
+             * @description Must be `password` when given.
+             * @example password
+             */
             grant_type?: string;
             /**
              * @description Space-separated scopes; omitted, the token gets every scope the user may have.
@@ -514,36 +564,60 @@ export interface components {
             detail: string;
             /** @example /api/v1/recipes */
             instance?: string;
+            /**
+             * @description On 400: every invalid field.
+             * @example [
+             *       {
+             *         "field": "email",
+             *         "message": "email must be an email"
+             *       }
+             *     ]
+             */
             errors?: components["schemas"]["FieldErrorDto"][];
         };
         RecipeDto: {
             /** @example 1 */
             id: number;
+            /** @example 1 */
+            submitter_id: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            updated_at: string;
             /** @example Chicken Vesuvio */
             label: string;
             /** @example Serious Eats */
             source: string | null;
             /** @example http://www.seriouseats.com/recipes/2011/12/chicken-vesuvio-recipe.html */
             url: string | null;
-            /** @example 1 */
-            submitter_id: number;
-            /** @example 2026-11-23T10:00:00.000Z */
-            created_at: string;
-            /** @example 2026-11-23T10:00:00.000Z */
-            updated_at: string;
         };
         RecipePageDto: {
             items: components["schemas"]["RecipeDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page.
+             * @example MTI
+             */
             next_cursor: string | null;
         };
         RecipeResultsDto: {
             results: components["schemas"]["RecipeDto"][];
         };
         RefreshDto: {
-            /** @description The refresh token of the last token response. */
+            /**
+             * @description The refresh token of the last token response; in cookie mode it may come from the cookie instead.
+             * @example Kq3Wm8Zp1Rt6Yv0Xc5Nb2Lh7Jg4Fd9Sa3Qe8Tu1Io6P
+             */
             refresh_token?: string;
-            /** @description Must be `refresh_token` when given. */
+            /**
+             * @description Must be `refresh_token` when given.
+             * @example refresh_token
+             */
             grant_type?: string;
         };
         ResetPasswordDto: {
@@ -559,20 +633,27 @@ export interface components {
             new_password: string;
         };
         SessionDto: {
-            /** @example 1d5d6eac-6a38-4d41-aa6c-f74d2d88702c */
-            id: string;
-            /** @example 2026-11-23T10:00:00.000Z */
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
             created_at: string;
             /**
+             * Format: date-time
              * @description When it last logged in or refreshed.
              * @example 2026-11-23T10:30:00.000Z
              */
             last_used_at: string;
+            /** @example 1d5d6eac-6a38-4d41-aa6c-f74d2d88702c */
+            id: string;
             /** @example Mozilla/5.0 (X11; Linux x86_64) */
             user_agent: string | null;
             /** @example 203.0.113.7 */
             ip: string | null;
-            /** @description True for the session of the token making this request. */
+            /**
+             * @description True for the session of the token making this request.
+             * @example true
+             */
             current: boolean;
         };
         SignupDto: {
@@ -593,7 +674,15 @@ export interface components {
             surname?: string;
         };
         TokenDto: {
-            /** @description A JWT (`typ: at+jwt`) to send as `Authorization: Bearer …`. */
+            /**
+             * @description Seconds until the access token expires.
+             * @example 1800
+             */
+            expires_in: number;
+            /**
+             * @description A JWT (`typ: at+jwt`) to send as `Authorization: Bearer …`.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl
+             */
             access_token: string;
             /**
              * @example bearer
@@ -601,11 +690,9 @@ export interface components {
              */
             token_type: "bearer";
             /**
-             * @description Seconds until the access token expires.
-             * @example 1800
+             * @description Opaque, single use: send it to /auth/refresh for the next pair of tokens.
+             * @example Kq3Wm8Zp1Rt6Yv0Xc5Nb2Lh7Jg4Fd9Sa3Qe8Tu1Io6P
              */
-            expires_in: number;
-            /** @description Opaque, single use: send it to /auth/refresh for the next pair of tokens. */
             refresh_token: string;
             /**
              * @description The scopes granted.
@@ -640,21 +727,30 @@ export interface components {
         UserDto: {
             /** @example 1 */
             id: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            created_at: string;
             /** @example cook@example.com */
             email: string;
             /** @example Ada */
             first_name: string | null;
             /** @example Lovelace */
             surname: string | null;
+            /** @example false */
             is_superuser: boolean;
+            /** @example true */
             is_active: boolean;
+            /** @example false */
             email_verified: boolean;
-            /** @example 2026-11-23T10:00:00.000Z */
-            created_at: string;
         };
         UserPageDto: {
             items: components["schemas"]["UserDto"][];
-            /** @description Pass as `cursor` for the next page; null on the last page. */
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page.
+             * @example MTI
+             */
             next_cursor: string | null;
         };
         VerifyEmailDto: {
@@ -663,6 +759,15 @@ export interface components {
              * @example Jm3fN0Yd2v1c8bV4oQ7sX9kT5wL6hR0aZ2eU8iP4yGc
              */
             token: string;
+        };
+        WsTicketDto: {
+            /**
+             * @description Pass as `?ticket=` to `GET /ws` within `expires_in` seconds; it works once.
+             * @example Jc2m0yq8m1vQq7mVb6n3a2kq9PqZ0c1xY4tW8eR5uIo
+             */
+            ticket: string;
+            /** @example 30 */
+            expires_in: number;
         };
     };
     responses: never;
@@ -682,12 +787,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["JwksDto"];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -705,6 +845,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -723,6 +864,40 @@ export interface operations {
                      *       "title": "Bad Request",
                      *       "status": 400,
                      *       "detail": "The request is not valid; see errors."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -753,6 +928,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     AccountController_requestEmailVerification: {
@@ -764,12 +956,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Accepted: what happens next arrives by mail */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AcceptedDto"];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description Unauthorized */
@@ -814,6 +1024,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     AuthController_login: {
@@ -831,6 +1058,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -845,6 +1073,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
                     "application/json": components["schemas"]["OAuthErrorDto"];
                 };
             };
@@ -871,6 +1129,21 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthErrorDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "server_error",
+                     *       "error_description": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
         };
     };
     AuthController_logout: {
@@ -882,11 +1155,29 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -930,6 +1221,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     AuthController_me: {
@@ -941,12 +1249,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description Unauthorized */
@@ -961,6 +1287,23 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "This operation needs a bearer access token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -981,6 +1324,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Accepted: what happens next arrives by mail */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1006,6 +1350,40 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Too many requests from this client address: wait Retry-After seconds */
             429: {
                 headers: {
@@ -1031,6 +1409,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     AccountController_resetPassword: {
@@ -1046,6 +1441,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1069,6 +1465,40 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Too many requests from this client address: wait Retry-After seconds */
             429: {
                 headers: {
@@ -1094,6 +1524,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     AuthController_refresh: {
@@ -1110,6 +1557,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1124,6 +1572,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
                     "application/json": components["schemas"]["OAuthErrorDto"];
                 };
             };
@@ -1150,6 +1628,21 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthErrorDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "server_error",
+                     *       "error_description": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
         };
     };
     SessionsController_list: {
@@ -1161,12 +1654,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SessionDto"][];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description Unauthorized */
@@ -1186,6 +1697,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     SessionsController_remove: {
@@ -1193,17 +1721,36 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The session (its `id` in the list). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description Unauthorized */
             401: {
@@ -1239,6 +1786,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     AccountController_signup: {
@@ -1254,6 +1818,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1296,6 +1861,40 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Too many requests from this client address: wait Retry-After seconds */
             429: {
                 headers: {
@@ -1321,15 +1920,107 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    WsTicketController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WsTicketDto"];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "This operation needs a bearer access token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:error",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "Service Unavailable"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     RecipesController_list: {
         parameters: {
             query?: {
-                /** @description Case-insensitive part of the label. */
-                keyword?: string;
+                /** @description How many items per page (1–100). */
+                limit?: number;
                 /** @description Only this user's recipes. */
                 submitter_id?: number;
+                /** @description Case-insensitive part of the label. */
+                keyword?: string;
+                /** @description The `next_cursor` of the previous page; left out, the first page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1337,6 +2028,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1362,6 +2054,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     RecipesController_create: {
@@ -1377,8 +2086,11 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Created */
             201: {
                 headers: {
+                    /** @description The new recipe */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1436,6 +2148,57 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     RecipesController_mine: {
@@ -1447,12 +2210,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RecipeResultsDto"];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description Unauthorized */
@@ -1472,14 +2253,32 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     RecipesController_search: {
         parameters: {
             query: {
+                /** @description How many recipes at most (1–100). */
+                max_results?: number;
                 /** @description At least 3 characters of the label, any case. */
                 keyword: string;
-                max_results: number;
             };
             header?: never;
             path?: never;
@@ -1487,6 +2286,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1512,6 +2312,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     RecipesController_get: {
@@ -1519,12 +2336,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The recipe. */
                 id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1567,6 +2386,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     RecipesController_remove: {
@@ -1574,12 +2410,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The recipe. */
                 id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1654,6 +2492,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     RecipesController_update: {
@@ -1661,6 +2516,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The recipe. */
                 id: number;
             };
             cookie?: never;
@@ -1671,6 +2527,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1747,13 +2604,68 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     UsersController_list: {
         parameters: {
             query?: {
+                /** @description How many items per page (1–100). */
+                limit?: number;
                 /** @description Exact email address (case-insensitive). */
                 email?: string;
+                /** @description The `next_cursor` of the previous page; left out, the first page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -1761,6 +2673,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1820,6 +2733,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     UsersController_me: {
@@ -1831,12 +2761,30 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description Unauthorized */
@@ -1851,6 +2799,23 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "This operation needs a bearer access token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -1871,6 +2836,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1928,6 +2894,40 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Too many requests from this client address: wait Retry-After seconds. Also after LOGIN_MAX_FAILURES wrong passwords for the account within LOGIN_FAILURE_WINDOW_MINUTES, from any address (login, password change and account deletion count together) */
             429: {
                 headers: {
@@ -1948,6 +2948,23 @@ export interface operations {
                      *       "title": "Too Many Requests",
                      *       "status": 429,
                      *       "detail": "Too many requests from your address: slow down and try again later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -1968,6 +2985,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2027,6 +3045,57 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     UsersController_changePassword: {
@@ -2042,6 +3111,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2094,6 +3164,40 @@ export interface operations {
                      *       "title": "Forbidden",
                      *       "status": 403,
                      *       "detail": "You may not do this."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
@@ -2124,6 +3228,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     UsersController_get: {
@@ -2131,12 +3252,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user. */
                 id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2213,6 +3336,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     UsersController_remove: {
@@ -2220,12 +3360,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user. */
                 id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Done; no body */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -2300,6 +3442,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     UsersController_update: {
@@ -2307,6 +3466,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user. */
                 id: number;
             };
             cookie?: never;
@@ -2317,6 +3477,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2393,6 +3554,57 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     HealthController_live: {
@@ -2404,12 +3616,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LivenessDto"];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -2436,6 +3683,23 @@ export interface operations {
                         error?: Record<string, never>;
                         details?: Record<string, never>;
                     };
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description The database does not answer within 1 s. */
