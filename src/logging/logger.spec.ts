@@ -4,7 +4,7 @@ import { AppLogger, createPino } from './logger.js';
 import { logRequests, recordRequestError } from './request-logging.js';
 
 /** A pino logger at debug level whose lines land in `lines`. */
-function capturingPino() {
+async function capturingPino() {
   const lines: Record<string, any>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -12,12 +12,12 @@ function capturingPino() {
       callback();
     },
   });
-  return { logger: createPino({ logLevel: 'debug', logFormat: 'json' }, stream), lines };
+  return { logger: await createPino({ logLevel: 'debug', logFormat: 'json' }, stream), lines };
 }
 
 describe('AppLogger', () => {
-  it("should log Nest's start-up chatter at debug and a feature's lines at info, with their context", () => {
-    const { logger, lines } = capturingPino();
+  it("should log Nest's start-up chatter at debug and a feature's lines at info, with their context", async () => {
+    const { logger, lines } = await capturingPino();
     const nest = new AppLogger(logger);
 
     nest.log('Mapped {/api/v1/recipes, GET} route', 'RouterExplorer');
@@ -33,8 +33,8 @@ describe('AppLogger', () => {
     ]);
   });
 
-  it('should keep the stack of an error, given as an Error or as (message, stack, context)', () => {
-    const { logger, lines } = capturingPino();
+  it('should keep the stack of an error, given as an Error or as (message, stack, context)', async () => {
+    const { logger, lines } = await capturingPino();
     const nest = new AppLogger(logger);
 
     nest.error(new Error('mail server refused'), 'MailService');
@@ -59,8 +59,8 @@ describe('AppLogger', () => {
     ]);
   });
 
-  it('should not build lines below its level', () => {
-    const { logger, lines } = capturingPino();
+  it('should not build lines below its level', async () => {
+    const { logger, lines } = await capturingPino();
     logger.level = 'warn';
 
     new AppLogger(logger).log('Created the first superuser', 'FirstSuperuser');
@@ -72,7 +72,7 @@ describe('AppLogger', () => {
 
 describe('logRequests', () => {
   it('should log a 5xx answer at error level with the error recorded for it', async () => {
-    const { logger, lines } = capturingPino();
+    const { logger, lines } = await capturingPino();
     const fastify = Fastify();
     logRequests(fastify, logger);
     fastify.get('/boom', (request, reply) => {

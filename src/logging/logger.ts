@@ -1,6 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
-import pretty from 'pino-pretty';
 import type { AppConfig } from '../config/configuration.js';
 import { logSerializers } from './log-serializers.js';
 
@@ -8,15 +7,17 @@ import { logSerializers } from './log-serializers.js';
 export const PINO = Symbol('pino');
 
 /** JSON lines, or in development on a terminal one readable line per entry. */
-export function createPino(
+export async function createPino(
   config: Pick<AppConfig, 'logLevel' | 'logFormat'>,
   destination?: DestinationStream,
-): Logger {
+): Promise<Logger> {
   const options = { level: config.logLevel, serializers: logSerializers };
   // Lines that come while a write is under way go out together in the next one: under load,
   // one write for many requests instead of one each. pino flushes what is left at exit.
   if (config.logFormat === 'json')
     return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  // Loaded only when used: production starts without it.
+  const { default: pretty } = await import('pino-pretty');
   return pino(
     options,
     pretty({
