@@ -338,11 +338,17 @@ describe('the TypeScript client against the built server (e2e)', () => {
     expect(requests).toEqual(['GET /api/v1/auth/me']);
   });
 
-  it('should log out: the tokens are gone and the refresh token is dead', async () => {
+  it('should log out: the tokens are gone and both tokens are dead', async () => {
     const { api } = await cook();
-    const { refresh_token } = api.tokens()!;
+    const { access_token, refresh_token } = api.tokens()!;
     await api.logout();
     expect(api.tokens()).toBeNull();
+
+    const { error, response } = await api.http.GET('/api/v1/auth/me', {
+      headers: { Authorization: `Bearer ${access_token}` },
+    });
+    expect(response.status).toBe(401);
+    expect(error).toMatchObject({ status: 401 });
 
     const storage = memoryStorage();
     storage.set({ access_token: 'x', refresh_token });
@@ -352,6 +358,23 @@ describe('the TypeScript client against the built server (e2e)', () => {
       status: 400,
       error: 'invalid_grant',
     });
+  });
+
+  it('should hold no refresh token in cookie mode', async () => {
+    const { email } = await cook();
+    const { api } = client({ cookieMode: true });
+    const session = await api.login({ username: email, password: PASSWORD });
+    expect(session).not.toHaveProperty('refresh_token');
+    expect(api.tokens()).toEqual({ access_token: session.access_token });
+    expect(await unwrap(api.http.GET('/api/v1/auth/me'))).toMatchObject({ email });
+  });
+
+  it('should read the routes outside /api/v1: health, readiness and the key set', async () => {
+    const { api } = client();
+    expect(await unwrap(api.http.GET('/health'))).toEqual({ status: 'ok' });
+    expect((await api.http.GET('/health/ready')).response.status).toBe(200);
+    // HS256 publishes no key.
+    expect(await unwrap(api.http.GET('/.well-known/jwks.json'))).toEqual({ keys: [] });
   });
 
   it('should give typed errors: RFC 6749 from the token endpoints, problem details elsewhere', async () => {
