@@ -18,7 +18,17 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Recipe API')
     .setDescription(
       'Accounts, JWT authentication and recipes. Errors are RFC 9457 problem details, ' +
-        'except on the token endpoints (RFC 6749 §5.2).',
+        'except on the token endpoints (RFC 6749 §5.2).\n\n' +
+        '**Real-time:** `GET /ws` (same host and port) upgrades to a WebSocket. Authenticate ' +
+        'with the first message `{"type":"authenticate","access_token":"…"}` within 5 s, or ' +
+        'open `/ws?ticket=…` with a single-use ticket from `POST /api/v1/auth/ws-ticket` ' +
+        '(30 s). The server answers `{"type":"authenticated","data":{"expires_at"},"at"}`, then ' +
+        'sends `{type, data, at}` events: `recipe.created`, `recipe.updated`, `recipe.deleted` ' +
+        '(data: Recipe) and `session.revoked` just before it closes. Send another authenticate ' +
+        'message with a fresh token before `expires_at` to keep the socket. Close codes: 4401 ' +
+        'unauthenticated, token expired or session ended; 4400 bad message; 4408 no answer to ' +
+        'ping; 4429 too many messages or sockets; 1009 message over 4 KB. A page of an origin ' +
+        'CORS does not allow gets 403.',
     )
     .setVersion('1')
     // Relative: the paths below already carry /api/v1, and the document is served by the API itself.
