@@ -115,6 +115,7 @@ export function createRecipeClient(options: RecipeClientOptions): RecipeClient {
     // or its refresh failed and logged out: then this 401 stands.
     const current = storage.get()?.access_token;
     if (!current && !cookieMode) return response;
+    await response.body?.cancel(); // this answer will not be read: free its connection
     const token = current && current !== sent ? current : (await refresh()).access_token;
     return attempt(token);
   }
