@@ -756,7 +756,7 @@ export interface components {
         VerifyEmailDto: {
             /**
              * @description The `token` parameter of the link in the verification mail.
-             * @example Jm3fN0Yd2v1c8bV4oQ7sX9kT5wL6hR0aZ2eU8iP4yGc
+             * @example Vq8rT2mK5xW9cE1nB4hJ7dL0sF3gY6pA2zU5iO8eR1t
              */
             token: string;
         };
