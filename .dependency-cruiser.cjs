@@ -29,6 +29,13 @@ module.exports = {
       from: { path: '^src/sessions/' },
       to: { path: '^src/auth/' },
     },
+    {
+      name: 'nothing-builds-on-realtime',
+      comment: 'Real-time listens to what the features announce; they never call it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(realtime/|app\\.(module|setup)\\.ts$)' },
+      to: { path: '^src/realtime/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
