@@ -386,6 +386,9 @@ describe('the TypeScript client against the built server (e2e)', () => {
     expect(login).toBeInstanceOf(OAuthError);
     expect(login).toMatchObject({ status: 400, error: 'invalid_grant' });
     expect((login as OAuthError).errorDescription).toEqual(expect.any(String));
+    await expect(
+      client().api.login({ username: email, password: PASSWORD, scope: 'recipes:admin' }),
+    ).rejects.toMatchObject({ name: 'OAuthError', status: 400, error: 'invalid_scope' });
 
     const invalid = await unwrap(
       api.http.POST('/api/v1/recipes', { body: { label: '', url: 'not a url' } }),
