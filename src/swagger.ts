@@ -142,6 +142,46 @@ function completeResponses(document: OpenAPIObject): void {
 export function setupSwagger(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
+    swaggerOptions: {
+      persistAuthorization: true,
+      // Replaces Nest's list, which holds DownloadUrl only.
+      plugins: [downloadUrl, passwordFlowFirst],
+    },
   });
+}
+
+// Swagger UI plugins. Nest writes these functions' source into /docs/swagger-ui-init.js (a file,
+// as the CSP wants), so they run in the browser: globals only, nothing from this module.
+declare const SwaggerUIBundle: { plugins: { DownloadUrl: (system: unknown) => object } };
+
+/** Swagger UI's own plugin that loads the document from its URL. */
+function downloadUrl(system: unknown): object {
+  return SwaggerUIBundle.plugins.DownloadUrl(system);
+}
+
+/**
+ * The Authorize dialog focuses its last text field (the bearer token's) and scrolls there, below
+ * the password flow: put the cursor in the password flow's username instead, at the top.
+ */
+function passwordFlowFirst(): object {
+  return {
+    statePlugins: {
+      auth: {
+        wrapActions: {
+          showDefinitions: (show: (definitions: unknown) => unknown) => (definitions: unknown) => {
+            const result = show(definitions);
+            if (definitions)
+              setTimeout(() => {
+                const username = document.getElementById('oauth_username');
+                if (!username) return;
+                username.focus({ preventScroll: true });
+                const content = username.closest('.modal-ux-content');
+                if (content) content.scrollTop = 0;
+              }, 0);
+            return result;
+          },
+        },
+      },
+    },
+  };
 }

@@ -1,6 +1,8 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
@@ -174,4 +176,246 @@ describe('Swagger UI in Chromium', () => {
     await page.locator('.auth-wrapper button.authorize.locked').waitFor({ timeout: UI_TIMEOUT });
     await tryMe(await expandMe());
   });
+});
+
+/**
+ * "Try it out" + "Execute" on every operation of the document, with the examples exactly as Swagger
+ * UI prefills them, on a fresh database: each answers its documented success status. The examples
+ * name rows that exist by then: id 1 is the recipe and the user the run creates first. What no
+ * request can make with a chosen value (a mailed token, a session id, a refresh token) the test
+ * writes into the database, as the example's SHA-256 or id, just before the operation needs it.
+ */
+describe('Swagger UI: every operation as prefilled', () => {
+  const PASSWORD_1 = 'correct horse battery staple';
+  let dir: string;
+  let server: ServerProcess | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let db: Database.Database | undefined;
+  let page: Page;
+
+  type Op = { operationId: string; tags: string[]; responses: Record<string, unknown> };
+  let document: {
+    paths: Record<string, Record<string, Op>>;
+    components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+  };
+  const byId = new Map<string, Op>();
+  const example = (schema: string, property: string) =>
+    String(document.components.schemas[schema].properties[property].example);
+  const pathExample = (path: string, method: string) =>
+    String(
+      (
+        document.paths[path][method] as unknown as {
+          parameters: { schema: { example: unknown } }[];
+        }
+      ).parameters[0].schema.example,
+    );
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'recipe-api-browser-all-'));
+    server = await startServer({
+      DATABASE_URL: `sqlite:${join(dir, 'x.db')}`,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'browser-test-secret-0123456789-abcdefghijklmnop',
+      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+    });
+    db = new Database(join(dir, 'x.db'));
+    db.pragma('busy_timeout = 5000');
+    document = (await (await fetch(`${server.url}/docs-json`)).json()) as typeof document;
+    for (const item of Object.values(document.paths))
+      for (const op of Object.values(item)) byId.set(op.operationId, op);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    db?.close();
+    await server?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const sqlTime = (date: Date) => date.toISOString().replace('T', ' ').replace('Z', '');
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const userId = (email: string) =>
+    (db!.prepare('SELECT id FROM users WHERE email = ?').get(email) as { id: number }).id;
+  function insertSession(id: string, email: string, scope: string): void {
+    const now = new Date();
+    db!
+      .prepare(
+        'INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        id,
+        userId(email),
+        sqlTime(now),
+        sqlTime(now),
+        sqlTime(new Date(now.getTime() + 86_400_000)),
+        scope,
+      );
+  }
+  function insertMailedToken(email: string, purpose: string, token: string): void {
+    db!
+      .prepare(
+        'INSERT INTO one_time_tokens (user_id, purpose, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(
+        userId(email),
+        purpose,
+        sha256(token),
+        sqlTime(new Date()),
+        sqlTime(new Date(Date.now() + 600_000)),
+      );
+  }
+
+  async function openDocs(): Promise<void> {
+    await context?.close();
+    context = await browser!.newContext();
+    page = await context.newPage();
+    await page.goto(`${server!.url}/docs`);
+    await page.locator('.swagger-ui .information-container').waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  /** The Authorize dialog: the password flow comes first and in view; log in with these scopes. */
+  async function authorizeAs(username: string, password: string, scopes: string[]): Promise<void> {
+    await page.locator('.auth-wrapper button.authorize').click();
+    const dialog = page.locator('.dialog-ux .modal-ux');
+    const first = dialog.locator('.auth-container').first();
+    await expect.poll(() => first.innerText()).toContain('OAuth2, password');
+    const username_ = first.locator('#oauth_username');
+    await expect
+      .poll(() =>
+        username_.evaluate((input) => {
+          const box = input.getBoundingClientRect();
+          return box.top >= 0 && box.bottom <= window.innerHeight;
+        }),
+      )
+      .toBe(true);
+    await username_.fill(username);
+    await first.locator('#oauth_password').fill(password);
+    for (const scope of scopes) {
+      await first.locator(`label[for="${scope}-password-checkbox-oauth2"]`).click();
+    }
+    await first.getByRole('button', { name: 'Apply given OAuth2 credentials' }).click();
+    await first.locator('h6', { hasText: 'Authorized' }).waitFor({ timeout: UI_TIMEOUT });
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  }
+
+  const done = new Set<string>();
+
+  /** Expands the operation, "Try it out", "Execute" with what is prefilled: its success status. */
+  async function run(operationId: string): Promise<void> {
+    const op = byId.get(operationId);
+    expect(op, `${operationId} is in the document`).toBeDefined();
+    const success = Object.keys(op!.responses).find((status) => status.startsWith('2'))!;
+    const block = page.locator(`#operations-${op!.tags[0]}-${operationId}`);
+    const summary = block.locator('.opblock-summary-control');
+    await summary.scrollIntoViewIfNeeded();
+    if ((await summary.getAttribute('aria-expanded')) !== 'true') await summary.click();
+    await block.getByRole('button', { name: 'Try it out' }).click();
+    await block.getByRole('button', { name: 'Execute' }).click();
+    const status = block.locator('.live-responses-table tbody tr.response .response-col_status');
+    await expect
+      .poll(
+        () =>
+          status
+            .first()
+            .innerText()
+            .catch(() => ''),
+        { timeout: UI_TIMEOUT },
+      )
+      .toMatch(/^\d{3}/);
+    const body = await block
+      .locator('.live-responses-table tbody tr.response .response-col_description')
+      .first()
+      .innerText();
+    expect({ operationId, status: (await status.first().innerText()).slice(0, 3), body }).toEqual({
+      operationId,
+      status: success,
+      body: expect.any(String),
+    });
+    done.add(operationId);
+  }
+
+  it('should answer every operation run with its prefilled example with the documented success', async () => {
+    captureOnFailure('docs-every-operation');
+    const COOK = example('SignupDto', 'email');
+    const ADMIN = 'admin@example.com';
+
+    // Without a token: the public operations. The signup example makes user 1.
+    await openDocs();
+    for (const id of ['HealthController_live', 'HealthController_ready', 'JwksController_jwks'])
+      await run(id);
+    await run('AccountController_signup');
+    // A superuser to run the admin operations: made through the API, then promoted.
+    const signup = await fetch(`${server!.url}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ADMIN, password: PASSWORD_1 }),
+    });
+    expect(signup.status).toBe(201);
+    db!.prepare('UPDATE users SET is_superuser = 1 WHERE email = ?').run(ADMIN);
+    await run('AuthController_login');
+    await run('AccountController_forgotPassword');
+    await run('RecipesController_list');
+    await run('RecipesController_search');
+    const refreshSession = randomUUID();
+    insertSession(refreshSession, COOK, 'profile recipes:write');
+    db!
+      .prepare('INSERT INTO refresh_tokens (session_id, token_hash, created_at) VALUES (?, ?, ?)')
+      .run(refreshSession, sha256(example('RefreshDto', 'refresh_token')), sqlTime(new Date()));
+    await run('AuthController_refresh');
+
+    // The user of the examples, with the scopes of a cook.
+    await authorizeAs(COOK, PASSWORD_1, ['profile', 'recipes:write']);
+    for (const id of [
+      'AuthController_me',
+      'UsersController_me',
+      'UsersController_updateMe',
+      'SessionsController_list',
+    ])
+      await run(id);
+    insertSession(pathExample('/api/v1/auth/sessions/{id}', 'delete'), COOK, 'profile');
+    await run('SessionsController_remove');
+    await run('AccountController_requestEmailVerification');
+    insertMailedToken(COOK, 'email_verification', example('VerifyEmailDto', 'token'));
+    await run('AccountController_verifyEmail');
+    for (const id of [
+      'RecipesController_create',
+      'RecipesController_get',
+      'RecipesController_update',
+      'RecipesController_mine',
+      'RecipesController_remove',
+    ])
+      await run(id);
+    if (byId.has('WsTicketController_issue')) await run('WsTicketController_issue');
+    await run('UsersController_changePassword');
+    await run('AuthController_logout');
+    insertMailedToken(COOK, 'password_reset', example('ResetPasswordDto', 'token'));
+    await run('AccountController_resetPassword');
+
+    // A superuser: the user administration on user 1, then deleting their own account.
+    await openDocs();
+    await authorizeAs(ADMIN, PASSWORD_1, ['profile', 'users:admin']);
+    for (const id of [
+      'UsersController_list',
+      'UsersController_get',
+      'UsersController_update',
+      'UsersController_remove',
+      'UsersController_deleteMe',
+    ])
+      await run(id);
+
+    expect([...byId.keys()].filter((id) => !done.has(id))).toEqual([]);
+  }, 300_000);
+
+  function captureOnFailure(name: string): void {
+    onTestFailed(async () => {
+      const path = join(tmpdir(), `recipe-api-${name}-${Date.now()}.png`);
+      await page?.screenshot({ path }).catch(() => undefined);
+      console.error(`screenshot: ${path}\nserver output:\n${server?.output() ?? ''}`);
+    });
+  }
 });

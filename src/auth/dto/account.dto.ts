@@ -20,7 +20,7 @@ export class ResetPasswordDto {
 }
 
 export class VerifyEmailDto {
-  /** The `token` parameter of the link in the verification mail. @example Jm3fN0Yd2v1c8bV4oQ7sX9kT5wL6hR0aZ2eU8iP4yGc */
+  /** The `token` parameter of the link in the verification mail. @example Vq8rT2mK5xW9cE1nB4hJ7dL0sF3gY6pA2zU5iO8eR1t */
   @MaxLength(128)
   @IsString()
   token: string;
