@@ -4,6 +4,7 @@
 export { AppModule } from '../app.module.js';
 export { configureApp, createAdapter } from '../app.setup.js';
 export type { Scope } from '../auth/scope-policy.js';
+export { appConfig } from '../config/configuration.js';
 export { MailService, type Mail } from '../mail/mail.service.js';
 export { TestClock, type Duration } from './clock.js';
 export { MailCapture, tokenOf } from './mail-capture.js';
