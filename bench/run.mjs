@@ -14,6 +14,7 @@ import { hash, verify } from '@node-rs/argon2';
 import { prepareScenario, runScenario, scenarios } from './lib/scenarios.mjs';
 import { compare, median, render, summarize, targets } from './lib/report.mjs';
 import { login, me, pgAdmin, seedRecipes, signUp } from './lib/seed.mjs';
+import { realtimeBench } from './lib/realtime.mjs';
 import {
   cpuSeconds,
   freePort,
@@ -36,6 +37,9 @@ const { values: args } = parseArgs({
     accounts: { type: 'string', default: '64' },
     storm: { type: 'string', default: '64' },
     starts: { type: 'string', default: '3' },
+    sockets: { type: 'string', default: '200' },
+    'fanout-sockets': { type: 'string', default: '100' },
+    events: { type: 'string', default: '50' },
     only: { type: 'string' },
     pg: { type: 'boolean', default: false },
     'pg-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
@@ -58,8 +62,12 @@ if (args.help) {
   --accounts N      accounts the logins rotate over (64)
   --storm N         logins in flight during the storm (64)
   --starts N        server starts timed for the cold start (3)
+  --sockets N       WebSockets opened and authenticated at the end, for the setup rate and the
+                    memory they take (200)
+  --fanout-sockets N / --events N   recipes created one by one, each timed from the POST to
+                    its arrival on N of those sockets (100 / 50)
   --only a,b        only these scenarios: floor,health,me,list-small,list-large,search-small,
-                    search-large,create,login,refresh,storm
+                    search-large,create,login,refresh,storm,realtime
   --pg              PostgreSQL: fresh databases on --pg-url (postgres://postgres@127.0.0.1:5432)
   --baseline DIR    also run the build in DIR (another checkout after \`npm run build\`) on its own
                     servers, each scenario right after this one's: a before/after in one run
@@ -86,6 +94,9 @@ const config = {
   accounts: int('accounts'),
   storm: int('storm'),
   starts: Math.max(1, int('starts')),
+  sockets: int('sockets'),
+  fanoutSockets: int('fanout-sockets'),
+  events: int('events'),
   database: args.pg ? 'PostgreSQL' : 'SQLite',
 };
 const only = args.only?.split(',').map((s) => s.trim());
@@ -125,6 +136,8 @@ const baseEnv = {
   JWT_SECRET: randomBytes(48).toString('base64'),
   RATE_LIMIT_ENABLED: 'false',
   LOG_LEVEL: 'warn',
+  // The WebSocket figures open all their sockets as one user.
+  WS_MAX_SOCKETS_PER_USER: '1000',
   // Argon2 parameters stay whatever the caller's environment says (the server's defaults otherwise).
   ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('ARGON2_'))),
 };
@@ -264,6 +277,34 @@ async function startServers(build, data) {
   return { a, b, coldStart };
 }
 
+/** GET /ws on the small-dataset server, after the HTTP scenarios (lib/realtime.mjs). */
+async function realtime(build) {
+  log(`${build.key}: WebSockets: ${config.sockets} opened, fan-out to ${config.fanoutSockets}`);
+  try {
+    const token = (await login(build.a, build.data.writerA)).access_token;
+    const r = await realtimeBench({
+      server: build.a,
+      token,
+      sockets: config.sockets,
+      fanout: config.fanoutSockets,
+      events: config.events,
+    });
+    log(
+      `  ws setup     ${r.setupPerSecond.toFixed(0).padStart(6)} sockets/s  p50 ${r.setupMs.p50.toFixed(1)} ms  ` +
+        `p99 ${r.setupMs.p99.toFixed(1)} ms; RSS ${r.memory.beforeMb?.toFixed(0)} MB → ` +
+        `${r.memory.openMb?.toFixed(0)} MB with ${r.sockets} open`,
+    );
+    log(
+      `  ws fan-out   ${r.fanout.events} events × ${r.fanout.sockets} sockets, create → receipt ` +
+        `p50 ${r.fanout.p50.toFixed(1)} ms  p99 ${r.fanout.p99.toFixed(1)} ms`,
+    );
+    return r;
+  } catch (error) {
+    log(`  ${build.key}: no WebSocket figures (${error.message})`);
+    return undefined;
+  }
+}
+
 function describeFailure(error) {
   console.error(`[bench] failed: ${error.stack ?? error}`);
   if (error.serverOutput) console.error(`[bench] server output:\n${error.serverOutput}`);
@@ -347,7 +388,7 @@ async function main() {
       stormLogins: config.storm,
     });
     build.scenarios = all.filter((s) => !only || only.includes(s.name));
-    if (build.scenarios.length === 0)
+    if (build.scenarios.length === 0 && !only?.includes('realtime'))
       throw new Error(`--only matched no scenario (${all.map((s) => s.name).join(', ')})`);
     build.results = Object.fromEntries(
       build.scenarios.map((s) => [s.name, { label: s.label, rounds: [], rssPeakMb: 0 }]),
@@ -427,6 +468,7 @@ async function main() {
       peakMb: residentMb(build.a.pid, 'VmHWM'),
       peakLargeMb: residentMb(build.b.pid, 'VmHWM'),
     });
+    if (!only || only.includes('realtime')) build.realtime = await realtime(build);
     await stop(build.a);
     await stop(build.b);
     build.goals = targets(build);
@@ -439,9 +481,9 @@ async function main() {
     config: { ...config, only, nodeArgs, baseline: args.baseline },
     argon2,
     ...Object.fromEntries(
-      builds.map(({ key, dir, coldStart, memory, results, goals }) => [
+      builds.map(({ key, dir, coldStart, memory, results, goals, realtime }) => [
         key,
-        { dir, coldStart, memory, results, targets: goals },
+        { dir, coldStart, memory, results, targets: goals, realtime },
       ]),
     ),
   };
