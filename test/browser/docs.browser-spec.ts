@@ -240,20 +240,18 @@ describe('Swagger UI: every operation as prefilled', () => {
   const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
   const userId = (email: string) =>
     (db!.prepare('SELECT id FROM users WHERE email = ?').get(email) as { id: number }).id;
-  function insertSession(id: string, email: string, scope: string): void {
-    const now = new Date();
-    db!
-      .prepare(
-        'INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, scope) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        id,
-        userId(email),
-        sqlTime(now),
-        sqlTime(now),
-        sqlTime(new Date(now.getTime() + 86_400_000)),
-        scope,
-      );
+  /** A copy of the user's newest session (all its columns, whatever they are) under this id. */
+  function copySession(id: string, email: string): void {
+    db!.transaction(() => {
+      db!.exec('CREATE TEMP TABLE session_copy AS SELECT * FROM sessions WHERE 0');
+      db!
+        .prepare(
+          'INSERT INTO session_copy SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT 1',
+        )
+        .run(userId(email));
+      db!.prepare('UPDATE session_copy SET id = ?, revoked_at = NULL').run(id);
+      db!.exec('INSERT INTO sessions SELECT * FROM session_copy; DROP TABLE session_copy');
+    })();
   }
   function insertMailedToken(email: string, purpose: string, token: string): void {
     db!
@@ -362,7 +360,7 @@ describe('Swagger UI: every operation as prefilled', () => {
     await run('RecipesController_list');
     await run('RecipesController_search');
     const refreshSession = randomUUID();
-    insertSession(refreshSession, COOK, 'profile recipes:write');
+    copySession(refreshSession, COOK); // the one the login example started
     db!
       .prepare('INSERT INTO refresh_tokens (session_id, token_hash, created_at) VALUES (?, ?, ?)')
       .run(refreshSession, sha256(example('RefreshDto', 'refresh_token')), sqlTime(new Date()));
@@ -377,7 +375,7 @@ describe('Swagger UI: every operation as prefilled', () => {
       'SessionsController_list',
     ])
       await run(id);
-    insertSession(pathExample('/api/v1/auth/sessions/{id}', 'delete'), COOK, 'profile');
+    copySession(pathExample('/api/v1/auth/sessions/{id}', 'delete'), COOK);
     await run('SessionsController_remove');
     await run('AccountController_requestEmailVerification');
     insertMailedToken(COOK, 'email_verification', example('VerifyEmailDto', 'token'));
