@@ -56,8 +56,13 @@ describe.skipIf(testEngine !== 'postgres')(
       onTestFailed(() => console.error(`server A:\n${a?.output()}\nserver B:\n${b?.output()}`));
     });
 
-    function call(server: ServerProcess, path: string, init: RequestInit = {}) {
-      const json = init.body === undefined ? {} : { 'content-type': 'application/json' };
+    function call(
+      server: ServerProcess,
+      path: string,
+      init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+    ) {
+      const json: Record<string, string> =
+        init.body === undefined ? {} : { 'content-type': 'application/json' };
       return fetch(`${server.url}/api/v1${path}`, {
         ...init,
         headers: { ...json, ...init.headers },

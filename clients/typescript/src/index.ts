@@ -18,6 +18,14 @@ export {
   type Problem,
 } from './errors.js';
 export type { components, operations, paths } from './schema.js';
+export {
+  CLOSE_CODES,
+  connect,
+  type ConnectOptions,
+  type RealtimeConnection,
+  type RealtimeEvent,
+  type WebSocketLike,
+} from './realtime.js';
 export { memoryStorage, webStorage, type StoredTokens, type TokenStorage } from './storage.js';
 
 import type { components } from './schema.js';
