@@ -3,13 +3,16 @@ import { METHOD_METADATA } from '@nestjs/common/constants.js';
 import { ApiResponse, DECORATORS, type ContentObject } from '@nestjs/swagger';
 import { IP_RATE_LIMITED, RateLimitGuard } from './rate-limit.guard.js';
 
-const seconds = (description: string) => ({ description, schema: { type: 'integer' as const } });
+const integer = (description: string, example: number) => ({
+  description,
+  schema: { type: 'integer' as const, example },
+});
 
 const HEADERS = {
-  'Retry-After': seconds('Seconds to wait before trying again'),
-  'RateLimit-Limit': seconds('Requests allowed per window'),
-  'RateLimit-Remaining': seconds('Requests left in this window (0)'),
-  'RateLimit-Reset': seconds('Seconds until a request is allowed again'),
+  'Retry-After': integer('Seconds to wait before trying again', 42),
+  'RateLimit-Limit': integer('Requests allowed per window', 30),
+  'RateLimit-Remaining': integer('Requests left in this window (0)', 0),
+  'RateLimit-Reset': integer('Seconds until a request is allowed again', 42),
 };
 
 const DESCRIPTION = 'Too many requests from this client address: wait Retry-After seconds';
