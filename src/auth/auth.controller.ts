@@ -5,10 +5,12 @@ import { CurrentUser, type Principal } from '../common/decorators/current-user.d
 import { Public } from '../common/decorators/public.decorator.js';
 import { RateLimited } from '../common/throttling/rate-limited.decorator.js';
 import { ApiAuthenticated } from '../common/decorators/scopes.decorator.js';
+import { MfaService } from '../mfa/mfa.service.js';
 import { UserDto } from '../users/dto/user.dto.js';
 import { AuthService } from './auth.service.js';
 import { clientOf } from './client-info.js';
 import { LoginDto } from './dto/login.dto.js';
+import type { MeDto } from './dto/me.dto.js';
 import { RefreshDto } from './dto/refresh.dto.js';
 import type { TokenDto } from './dto/token.dto.js';
 import { LocalAuthGuard } from './guards/local-auth.guard.js';
@@ -22,6 +24,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly cookie: RefreshCookie,
+    private readonly mfa: MfaService,
   ) {}
 
   /** OAuth 2.0 password grant: `username` is the email. Each login starts a session. */
@@ -76,10 +79,14 @@ export class AuthController {
     await this.auth.logout(sessionId);
   }
 
-  /** The signed-in user. */
+  /** The signed-in user, with their second factors. */
   @Get('me')
   @ApiAuthenticated()
-  me(@CurrentUser() { user }: Principal): UserDto {
-    return UserDto.from(user);
+  async me(@CurrentUser() { user }: Principal): Promise<MeDto> {
+    const { factors, recoveryCodesRemaining } = await this.mfa.status(user.id);
+    return Object.assign(UserDto.from(user), {
+      factors,
+      recovery_codes_remaining: recoveryCodesRemaining,
+    });
   }
 }

@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { runSql } from '../../test/helpers/database.js';
 import { createServiceModule } from '../../test/helpers/module.js';
 import { OAuthError } from '../common/errors/domain.error.js';
+import { MfaChallengesService } from '../mfa/mfa-challenges.service.js';
+import { MfaService } from '../mfa/mfa.service.js';
 import { CredentialsService } from '../users/credentials.service.js';
 import { passwordAttemptsProviders } from '../users/password-attempts.service.js';
 import { PasswordService } from '../users/password.service.js';
@@ -31,6 +33,9 @@ describe('AuthService', () => {
       RefreshTokensService,
       CredentialsService,
       ...passwordAttemptsProviders,
+      MfaChallengesService,
+      // Accounts here have no second factor (test/mfa.e2e-spec.ts covers those).
+      { provide: MfaService, useValue: { hasFactor: () => Promise.resolve(false) } },
     ]);
     auth = module.get(AuthService);
     users = module.get(UsersService);

@@ -5,14 +5,21 @@ import { CredentialsService } from '../users/credentials.service.js';
 import { PasswordService } from '../users/password.service.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
+import { MfaChallengesService } from '../mfa/mfa-challenges.service.js';
+import { MfaService } from '../mfa/mfa.service.js';
 import type { LoginDto } from './dto/login.dto.js';
+import type { LoginMfaDto } from './dto/login-mfa.dto.js';
+import { MfaRequiredError } from './mfa-required.error.js';
 import type { TokenDto } from './dto/token.dto.js';
 import { RefreshTokensService } from '../sessions/refresh-tokens.service.js';
+import type { Session } from '../sessions/session.entity.js';
 import { SessionsService, type ClientInfo } from '../sessions/sessions.service.js';
 import { grantScopes, narrowScopes, type Scope } from './scope-policy.js';
 import { TokensService } from './tokens.service.js';
 
 const BAD_CREDENTIALS = 'Incorrect email or password.';
+const BAD_MFA_TOKEN = 'The mfa_token is invalid, expired or used: log in with the password again.';
+const WRONG_CODE = 'The code is not correct, or was used already.';
 const UNVERIFIED_EMAIL =
   'The email address is not verified: follow the link in the verification mail first.';
 
@@ -25,6 +32,8 @@ export class AuthService {
     private readonly tokens: TokensService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly credentials: CredentialsService,
+    private readonly mfa: MfaService,
+    private readonly mfaChallenges: MfaChallengesService,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
@@ -32,12 +41,39 @@ export class AuthService {
   async login({ username, password, scope }: LoginDto, client: ClientInfo): Promise<TokenDto> {
     const user = await this.checkCredentials(username, password);
     const scopes = grantScopes(user, scope);
+    if (await this.mfa.hasFactor(user.id)) {
+      throw new MfaRequiredError(await this.mfaChallenges.issue(user.id, scopes.join(' ')));
+    }
     const { session, refreshToken } = await this.refreshTokens.startSession(
       user.id,
       scopes.join(' '),
       client,
     );
-    return this.tokenResponse(user, session.id, scopes, refreshToken);
+    return this.tokenResponse(user, session, scopes, refreshToken);
+  }
+
+  /**
+   * The second step of a login with a second factor: the `mfa_token` of the password step (live,
+   * unused) and a code; the session it starts authenticated with both (`amr: ["pwd", "otp"]`).
+   */
+  async loginWithSecondFactor(dto: LoginMfaDto, client: ClientInfo): Promise<TokenDto> {
+    const challenge = await this.mfaChallenges.find(dto.mfa_token);
+    const user = challenge && (await this.users.findById(challenge.userId));
+    if (!challenge || !user?.isActive) throw new OAuthError('invalid_grant', BAD_MFA_TOKEN);
+    if (!(await this.mfa.verifySecondFactor(user.id, dto))) {
+      throw new OAuthError('invalid_grant', WRONG_CODE);
+    }
+    if (!(await this.mfaChallenges.spend(challenge))) {
+      throw new OAuthError('invalid_grant', BAD_MFA_TOKEN);
+    }
+    const scopes = narrowScopes(user, challenge.scope);
+    const { session, refreshToken } = await this.refreshTokens.startSession(
+      user.id,
+      scopes.join(' '),
+      client,
+      { amr: ['pwd', 'otp'], time: new Date() },
+    );
+    return this.tokenResponse(user, session, scopes, refreshToken);
   }
 
   /** Rotates the refresh token; the new access token keeps the session's scopes the user still holds. */
@@ -48,7 +84,7 @@ export class AuthService {
     );
     const user = session.user!;
     const scopes = narrowScopes(user, session.scope);
-    return this.tokenResponse(user, session.id, scopes, successor);
+    return this.tokenResponse(user, session, scopes, successor);
   }
 
   logout(sessionId: string): Promise<void> {
@@ -71,12 +107,13 @@ export class AuthService {
 
   private async tokenResponse(
     user: User,
-    sessionId: string,
+    session: Session,
     scopes: Scope[],
     refreshToken: string,
   ): Promise<TokenDto> {
+    const auth = { amr: session.amr.split(' '), authTime: session.authTime };
     return {
-      access_token: await this.tokens.signAccessToken(user, sessionId, scopes),
+      access_token: await this.tokens.signAccessToken(user, session.id, scopes, auth),
       token_type: 'bearer',
       expires_in: this.tokens.accessTokenSeconds,
       refresh_token: refreshToken,

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../common/errors/domain.error.js';
 import { describeError, setErrorHeaders, type Problem } from '../common/problem-details.filter.js';
 import { recordRequestError } from '../logging/request-logging.js';
+import { MfaRequiredError } from './mfa-required.error.js';
 
 /** RFC 6749 §5.2 `error` and the HTTP status for an error's code (OAuthError's codes are OAuth's own). */
 function oauthError(code: string | undefined, problem: Problem): { status: number; error: string } {
@@ -11,6 +12,7 @@ function oauthError(code: string | undefined, problem: Problem): { status: numbe
     case 'invalid_grant':
     case 'unsupported_grant_type':
     case 'invalid_scope':
+    case 'mfa_required':
       return { status: 400, error: code };
     default:
       // Validation (400), body size and type (413, 415), limits (429), outages (503): the status stays.
@@ -43,6 +45,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         error_description: problem.errors?.length
           ? problem.errors.map((e) => `${e.field}: ${e.message}`).join('; ')
           : problem.detail,
+        ...(exception instanceof MfaRequiredError && { mfa_token: exception.mfaToken }),
       });
   }
 }

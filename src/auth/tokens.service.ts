@@ -18,6 +18,16 @@ export interface AccessTokenClaims {
   jti: string;
   iss: string;
   aud: string;
+  /** RFC 8176 methods of the session's authentication, e.g. ["pwd", "otp"]. */
+  amr?: string[];
+  /** When that authentication happened (OpenID Connect Core §2), in seconds; kept across refreshes. */
+  auth_time?: number;
+}
+
+/** The session's authentication, carried by each of its access tokens. */
+export interface TokenAuthentication {
+  amr: string[];
+  authTime: Date;
 }
 
 @Injectable()
@@ -32,10 +42,20 @@ export class TokensService {
    * Signs an access token with the configured algorithm and key (a KeyObject loaded once at start;
    * jose because jsonwebtoken has no EdDSA); asymmetric keys name themselves in `kid`.
    */
-  signAccessToken(user: User, sessionId: string, scopes: Scope[]): Promise<string> {
+  signAccessToken(
+    user: User,
+    sessionId: string,
+    scopes: Scope[],
+    auth?: TokenAuthentication,
+  ): Promise<string> {
     const { algorithm, keys, issuer, audience } = this.config;
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ type: ACCESS_TOKEN_TYPE, sid: sessionId, scope: scopes.join(' ') })
+    return new SignJWT({
+      type: ACCESS_TOKEN_TYPE,
+      sid: sessionId,
+      scope: scopes.join(' '),
+      ...(auth && { amr: auth.amr, auth_time: Math.floor(auth.authTime.getTime() / 1000) }),
+    })
       .setProtectedHeader({
         alg: algorithm,
         typ: ACCESS_TOKEN_TYP,

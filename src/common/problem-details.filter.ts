@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   DomainError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   TooManyRequestsError,
   UnauthenticatedError,
 } from './errors/domain.error.js';
@@ -51,6 +52,11 @@ export function setErrorHeaders(exception: unknown, problem: Problem, reply: Fas
       exception.invalidToken
         ? `Bearer error="invalid_token", error_description=${quoted(exception.message)}`
         : 'Bearer',
+    );
+  } else if (exception instanceof InsufficientUserAuthenticationError) {
+    reply.header(
+      'WWW-Authenticate',
+      `Bearer error="insufficient_user_authentication", error_description=${quoted(exception.message)}, max_age=${exception.maxAgeSeconds}`,
     );
   } else if (exception instanceof InsufficientScopeError) {
     reply.header(

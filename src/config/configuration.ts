@@ -67,6 +67,7 @@ export const authConfig = registerAs('auth', () => {
     refreshGraceSeconds: env.REFRESH_GRACE_SECONDS,
     refreshCookie: env.REFRESH_COOKIE,
     requireVerifiedEmail: env.REQUIRE_VERIFIED_EMAIL,
+    stepUpMaxAgeSeconds: env.STEP_UP_MAX_AGE_MINUTES * 60,
     argon2: {
       memoryCost: env.ARGON2_MEMORY_COST,
       timeCost: env.ARGON2_TIME_COST,

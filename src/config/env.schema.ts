@@ -214,6 +214,13 @@ export class Env {
   @IsBoolean()
   REQUIRE_VERIFIED_EMAIL = false;
 
+  /** Routes that change a second factor need an authentication at most this old (`auth_time`). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  STEP_UP_MAX_AGE_MINUTES = 10;
+
   /** Open WebSockets one user may hold on one instance; one more is closed with 4429. */
   @Transform(toInteger)
   @IsInt()

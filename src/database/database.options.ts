@@ -3,6 +3,9 @@ import type { Database } from 'better-sqlite3';
 import type { DataSourceOptions } from 'typeorm';
 import { OneTimeToken } from '../auth/one-time-token.entity.js';
 import type { DatabaseConfig } from '../config/database.config.js';
+import { MfaChallenge } from '../mfa/mfa-challenge.entity.js';
+import { RecoveryCode } from '../mfa/recovery-code.entity.js';
+import { TotpFactor } from '../mfa/totp-factor.entity.js';
 import { Recipe } from '../recipes/recipe.entity.js';
 import { RefreshToken } from '../sessions/refresh-token.entity.js';
 import { Session } from '../sessions/session.entity.js';
@@ -10,7 +13,16 @@ import { User } from '../users/user.entity.js';
 import { postgresMigrations } from './migrations/postgres/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 
-export const entities = [User, Session, RefreshToken, OneTimeToken, Recipe];
+export const entities = [
+  User,
+  Session,
+  RefreshToken,
+  OneTimeToken,
+  Recipe,
+  TotpFactor,
+  RecoveryCode,
+  MfaChallenge,
+];
 
 /** How long a request may wait for a PostgreSQL connection before it fails with 503. */
 const CONNECT_TIMEOUT_MS = 2000;

@@ -7,7 +7,7 @@ import { OAuthError } from '../common/errors/domain.error.js';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import type { Session } from './session.entity.js';
-import { SessionsService, type ClientInfo } from './sessions.service.js';
+import { SessionsService, type Authentication, type ClientInfo } from './sessions.service.js';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 const unusable = () =>
@@ -42,10 +42,11 @@ export class RefreshTokensService {
     userId: number,
     scope: string,
     client: ClientInfo,
+    auth?: Authentication,
   ): Promise<{ session: Session; refreshToken: string }> {
     const refreshToken = randomBytes(32).toString('base64url');
     const session = await this.db.withTransaction(async () => {
-      const started = await this.sessions.start(userId, scope, client);
+      const started = await this.sessions.start(userId, scope, client, auth);
       await this.tokens.insert({
         sessionId: started.id,
         tokenHash: sha256(refreshToken),

@@ -41,6 +41,14 @@ export class Session {
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
 
+  /** When the user authenticated to start this session: `auth_time` of every token it issues. */
+  @Column({ name: 'auth_time', type: Date })
+  authTime: Date;
+
+  /** How they authenticated (RFC 8176 `amr` values, space-separated), e.g. "pwd otp". */
+  @Column({ type: 'varchar', length: 32, default: 'pwd' })
+  amr: string;
+
   /** The scopes granted at login; refreshed access tokens carry the same. */
   @Column({ type: 'varchar', length: 200, default: '' })
   scope: string;

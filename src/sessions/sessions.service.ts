@@ -25,6 +25,12 @@ export interface ClientInfo {
   ip?: string;
 }
 
+/** How a session's user authenticated (RFC 8176 `amr`), and when; the default is a password, now. */
+export interface Authentication {
+  amr: string[];
+  time?: Date;
+}
+
 /** Login sessions, the one writer of `sessions`: the access token's `sid` points here, so revoking one is immediate. */
 @Injectable()
 export class SessionsService {
@@ -40,13 +46,20 @@ export class SessionsService {
     return this.db.tx.getRepository(Session);
   }
 
-  async start(userId: number, scope: string, client: ClientInfo): Promise<Session> {
+  async start(
+    userId: number,
+    scope: string,
+    client: ClientInfo,
+    auth: Authentication = { amr: ['pwd'] },
+  ): Promise<Session> {
     const now = new Date();
     const session = this.sessions.create({
       id: randomUUID(),
       userId,
       scope,
       createdAt: now,
+      authTime: auth.time ?? now,
+      amr: auth.amr.join(' '),
       lastUsedAt: now,
       expiresAt: new Date(now.getTime() + this.config.sessionDays * DAY_MS),
       revokedAt: null,

@@ -95,6 +95,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SCOPE_LIST = /^(?:[a-z][a-z:_-]*(?: [a-z][a-z:_-]*)*)?$/;
 const MAX_SCOPE_LENGTH = 200; // the sessions.scope column
 
+// RFC 8176 method names as this API issues them: a few short lower-case words.
+const isAmr = (amr: unknown): amr is string[] =>
+  Array.isArray(amr) &&
+  amr.length >= 1 &&
+  amr.length <= 4 &&
+  amr.every((method) => typeof method === 'string' && /^[a-z]{2,8}$/.test(method));
+
 /** Every claim this API's access tokens carry, in the shape it issues them: nothing else reaches a query. */
 function isAccessToken({ header, payload }: VerifiedJwt): boolean {
   const claims = payload as Partial<AccessTokenClaims>;
@@ -110,6 +117,9 @@ function isAccessToken({ header, payload }: VerifiedJwt): boolean {
     typeof claims.scope === 'string' &&
     claims.scope.length <= MAX_SCOPE_LENGTH &&
     SCOPE_LIST.test(claims.scope) &&
+    (claims.amr === undefined || isAmr(claims.amr)) &&
+    (claims.auth_time === undefined ||
+      (Number.isInteger(claims.auth_time) && claims.auth_time <= claims.iat)) &&
     typeof claims.sub === 'string' &&
     /^\d{1,10}$/.test(claims.sub) &&
     Number(claims.sub) <= MAX_ID // PostgreSQL would refuse the out-of-range parameter with a 500
@@ -139,6 +149,12 @@ export class JwtStrategy extends PassportStrategy(BearerJwtStrategy) {
     if (!user) {
       throw new UnauthenticatedError('The session of this token has ended.', true);
     }
-    return { user, sessionId: claims.sid, scopes: narrowScopes(user, claims.scope) };
+    return {
+      user,
+      sessionId: claims.sid,
+      scopes: narrowScopes(user, claims.scope),
+      authTime: claims.auth_time,
+      amr: claims.amr,
+    };
   }
 }

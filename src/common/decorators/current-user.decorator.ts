@@ -13,6 +13,10 @@ export interface Principal {
   user: PrincipalUser;
   sessionId: string;
   scopes: Scope[];
+  /** The token's `auth_time` in seconds (absent from tokens issued before it existed). */
+  authTime?: number;
+  /** The token's `amr`, e.g. ["pwd", "otp"]. */
+  amr?: string[];
 }
 
 export const CurrentUser = createParamDecorator(

@@ -50,6 +50,20 @@ export class InsufficientScopeError extends DomainError {
   }
 }
 
+/**
+ * 401 with `WWW-Authenticate: Bearer error="insufficient_user_authentication"` (RFC 9470 §3): the
+ * token is fine but its authentication (`auth_time`) is older than `maxAgeSeconds`.
+ */
+export class InsufficientUserAuthenticationError extends DomainError {
+  constructor(readonly maxAgeSeconds: number) {
+    super(
+      401,
+      'insufficient-user-authentication',
+      'This operation needs a recent login: sign in again and retry.',
+    );
+  }
+}
+
 /** 429: a limit was reached; the filter sends `Retry-After` (RFC 9110 §10.2.3) from it. */
 export class TooManyRequestsError extends DomainError {
   constructor(

@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailModule } from '../mail/mail.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { MfaAdminController } from './mfa-admin.controller.js';
+import { MfaChallenge } from './mfa-challenge.entity.js';
+import { MfaChallengesService } from './mfa-challenges.service.js';
+import { MfaController } from './mfa.controller.js';
+import { MfaCrypto } from './mfa-crypto.js';
+import { MfaService } from './mfa.service.js';
+import { OtpAttemptsService } from './otp-attempts.service.js';
+import { RecoveryCode } from './recovery-code.entity.js';
+import { RecoveryCodesService } from './recovery-codes.service.js';
+import { TotpFactor } from './totp-factor.entity.js';
+import { TotpFactorsService } from './totp-factors.service.js';
+
+/** Second factors (TOTP, recovery codes) and the mfa_token between login's two steps; auth builds on it. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([TotpFactor, RecoveryCode, MfaChallenge]),
+    UsersModule,
+    SessionsModule,
+    MailModule,
+  ],
+  controllers: [MfaController, MfaAdminController],
+  providers: [
+    MfaService,
+    MfaCrypto,
+    TotpFactorsService,
+    RecoveryCodesService,
+    MfaChallengesService,
+    OtpAttemptsService,
+  ],
+  exports: [MfaService, MfaChallengesService],
+})
+export class MfaModule {}

@@ -1,0 +1,134 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError, NotFoundError, ValidationError } from '../common/errors/domain.error.js';
+import { MailService } from '../mail/mail.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { totpEnabledMail, totpRemovedMail } from './mfa-mails.js';
+import { OtpAttemptsService } from './otp-attempts.service.js';
+import { RecoveryCodesService } from './recovery-codes.service.js';
+import { TotpFactorsService, type TotpEnrollment } from './totp-factors.service.js';
+
+export type Factor = 'totp';
+
+export interface MfaStatus {
+  factors: Factor[];
+  recoveryCodesRemaining: number;
+}
+
+/** A second factor as the login step sends it: an authenticator code or a recovery code. */
+export interface SecondFactor {
+  code?: string | undefined;
+  recovery_code?: string | undefined;
+}
+
+const WRONG_CODE = 'the code is not correct';
+
+/** Second factors: enrollment, removal (self or administrator), and the check at login. */
+@Injectable()
+export class MfaService {
+  private readonly logger = new Logger(MfaService.name);
+
+  constructor(
+    private readonly db: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly totp: TotpFactorsService,
+    private readonly recoveryCodes: RecoveryCodesService,
+    private readonly attempts: OtpAttemptsService,
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
+    private readonly mail: MailService,
+  ) {}
+
+  async status(userId: number): Promise<MfaStatus> {
+    const [totp, recoveryCodesRemaining] = await Promise.all([
+      this.totp.isEnabled(userId),
+      this.recoveryCodes.remaining(userId),
+    ]);
+    return { factors: totp ? ['totp'] : [], recoveryCodesRemaining };
+  }
+
+  hasFactor(userId: number): Promise<boolean> {
+    return this.totp.isEnabled(userId);
+  }
+
+  /** A new pending TOTP secret; refused while one is enabled (remove it first). */
+  async enrollTotp(user: User): Promise<TotpEnrollment> {
+    if (await this.totp.isEnabled(user.id)) {
+      throw new DomainError(
+        409,
+        'totp-already-enabled',
+        'An authenticator app is already enabled: remove it first.',
+      );
+    }
+    return this.totp.startEnrollment(user);
+  }
+
+  /**
+   * The first code from the app enables TOTP: ten recovery codes replace any earlier ones, and
+   * every other session of the user ends (one commit); the user is told by mail.
+   */
+  async confirmTotp(user: User, sessionId: string, code: string): Promise<string[]> {
+    await this.attempts.begin(user.id);
+    const codes = await this.db.withTransaction(async () => {
+      if (!(await this.totp.accept(user.id, code, true))) return null;
+      await this.sessions.revokeAll(user.id, sessionId);
+      return this.recoveryCodes.replace(user.id);
+    });
+    if (!codes) throw new ValidationError([{ field: 'code', message: WRONG_CODE }]);
+    await this.attempts.clear(user.id);
+    this.mail.send(totpEnabledMail(user.email));
+    return codes;
+  }
+
+  /** Removes the user's TOTP and recovery codes; ends every other session and tells the user. */
+  async removeTotp(user: User, sessionId: string): Promise<void> {
+    await this.removeFactors(user, sessionId);
+  }
+
+  /** An administrator's reset: the factors go, and every session of the user with them. */
+  async resetFactors(userId: number, adminId: number): Promise<void> {
+    const user = await this.users.get(userId);
+    await this.removeFactors(user);
+    this.logger.log(
+      { event: 'mfa.reset', userId, adminId },
+      'second factors reset by an administrator',
+    );
+  }
+
+  /**
+   * Checks the second step of a login for `userId`: exactly one of a TOTP code (replay refused)
+   * or an unused recovery code (spent). Wrong ones count towards the per-account limit.
+   */
+  async verifySecondFactor(
+    userId: number,
+    { code, recovery_code }: SecondFactor,
+  ): Promise<boolean> {
+    if ((code === undefined) === (recovery_code === undefined)) {
+      throw new ValidationError([
+        { field: 'code', message: 'send either code or recovery_code, not both' },
+      ]);
+    }
+    await this.attempts.begin(userId);
+    const accepted =
+      code !== undefined
+        ? await this.totp.accept(userId, code)
+        : await this.recoveryCodes.use(userId, recovery_code!);
+    if (accepted) await this.attempts.clear(userId);
+    return accepted;
+  }
+
+  private async removeFactors(user: User, keepSessionId?: string): Promise<void> {
+    const removed = await this.db.withTransaction(async () => {
+      const enabled = await this.totp.isEnabled(user.id);
+      await this.totp.remove(user.id); // a pending enrollment goes too
+      if (!enabled) return false;
+      await this.recoveryCodes.removeAll(user.id);
+      await this.sessions.revokeAll(user.id, keepSessionId);
+      return true;
+    });
+    if (!removed) throw new NotFoundError('An enabled second factor');
+    this.mail.send(totpRemovedMail(user.email, keepSessionId === undefined));
+  }
+}
