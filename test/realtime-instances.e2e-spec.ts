@@ -131,5 +131,15 @@ describe.skipIf(testEngine !== 'postgres')(
         reason: 'The ticket is invalid, used or expired.',
       });
     });
+
+    // Last: it stops B.
+    it('should close its sockets with 1001 when a server stops (SIGTERM)', async () => {
+      const socket = await socketOn(b, await loggedIn(b));
+      await b.stop();
+      await expect(socket.closed).resolves.toEqual({
+        code: 1001,
+        reason: 'The server is shutting down: connect again.',
+      });
+    });
   },
 );

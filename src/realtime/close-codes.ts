@@ -3,6 +3,8 @@ export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_BAD_MESSAGE = 4400;
 export const CLOSE_IDLE = 4408;
 export const CLOSE_TOO_MANY = 4429;
+/** RFC 6455 §7.4.1: the server is going away (shutting down). */
+export const CLOSE_GOING_AWAY = 1001;
 /** RFC 6455 §7.4.1: the server could not do what the message asked (the database is down, say). */
 export const CLOSE_INTERNAL_ERROR = 1011;
 

@@ -61,9 +61,7 @@ export class RealtimeRedis implements OnModuleInit, OnApplicationShutdown {
     });
     // The listener reconnects and subscribes again by itself (ioredis autoResubscribe).
     this.subscriber = new Redis(url, common);
-    for (const redis of [this.commands, this.subscriber]) {
-      redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
-    }
+    for (const redis of [this.commands, this.subscriber]) this.reportOutages(redis);
     try {
       await Promise.all([this.commands.connect(), this.subscriber.connect()]);
     } catch (error) {
@@ -73,6 +71,20 @@ export class RealtimeRedis implements OnModuleInit, OnApplicationShutdown {
         cause: error,
       });
     }
+  }
+
+  /** One warning when a connection is lost (ioredis retries every 2 s), one line when it is back. */
+  private reportOutages(redis: Redis): void {
+    let down = false;
+    redis.on('error', (error: Error) => {
+      if (down) return;
+      down = true;
+      this.logger.warn(`Real-time lost its Redis connection, retrying: ${error.message}`);
+    });
+    redis.on('ready', () => {
+      if (down) this.logger.log('Real-time reconnected to Redis.');
+      down = false;
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -10,6 +10,7 @@ import type { RawData, WebSocket } from 'ws';
 import { realtimeConfig, type RealtimeConfig } from '../config/configuration.js';
 import {
   CLOSE_BAD_MESSAGE,
+  CLOSE_GOING_AWAY,
   CLOSE_IDLE,
   CLOSE_INTERNAL_ERROR,
   CLOSE_TOO_MANY,
@@ -77,8 +78,12 @@ export class RealtimeGateway
     this.pinger.unref();
   }
 
+  /** On shutdown (SIGTERM) every client is told to connect again, to another instance (1001). */
   onModuleDestroy(): void {
     clearInterval(this.pinger);
+    for (const connection of this.connections.values()) {
+      connection.close(CLOSE_GOING_AWAY, 'The server is shutting down: connect again.');
+    }
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {

@@ -8,8 +8,9 @@ export type RealtimeEvent =
   | { type: 'recipe.created' | 'recipe.updated' | 'recipe.deleted'; data: Recipe; at: string }
   | { type: 'session.revoked'; data: { session_id: string }; at: string };
 
-/** The close codes of `GET /ws` (4401: sign in again; 4408 and 1006: connect again). */
+/** The close codes of `GET /ws` (4401: sign in again; 1001, 4408 and 1006: connect again). */
 export const CLOSE_CODES = {
+  goingAway: 1001,
   unauthenticated: 4401,
   badMessage: 4400,
   idle: 4408,
