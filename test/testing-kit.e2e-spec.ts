@@ -87,6 +87,21 @@ describe('the testing kit (recipe-api/testing)', () => {
     await expect(tokensFor(t, cook, ['users:admin'])).rejects.toThrow(/None of the requested/);
   });
 
+  it('should refuse tokens for a deactivated account, as a login would', async () => {
+    const admin = await tokensFor(t, await createUser(t, { isSuperuser: true }));
+    const user = await createUser(t);
+
+    const patch = await t.request({
+      method: 'PATCH',
+      url: `/api/v1/users/${user.id}`,
+      headers: admin.headers,
+      payload: { is_active: false },
+    });
+
+    expect(patch.statusCode).toBe(200);
+    await expect(tokensFor(t, user)).rejects.toThrow(`User ${user.id} is deactivated`);
+  });
+
   it('should issue a refresh token of a real session', async () => {
     const user = await createUser(t);
     const tokens = await tokensFor(t, user);
