@@ -32,13 +32,13 @@ export class Connection {
    * past WS_MAX_BUFFERED_BYTES the client is dropped (the socket destroyed, no close frame: one
    * could not get through) rather than let the buffer grow.
    */
-  send(text: string): void {
+  send(text: string | Buffer): void {
     if (!this.open) return;
     if (this.socket.bufferedAmount + Buffer.byteLength(text) > this.config.maxBufferedBytes) {
       this.socket.terminate();
       return;
     }
-    this.socket.send(text);
+    this.socket.send(text, { binary: false });
   }
 
   close(code: number, reason: string): void {

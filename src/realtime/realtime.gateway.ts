@@ -174,7 +174,8 @@ export class RealtimeGateway
 
   private deliver(message: BusMessage): void {
     if (message.kind === 'event') {
-      for (const connection of this.registry.all()) connection.send(message.message);
+      const text = Buffer.from(message.message); // encoded once, sent as a text frame to each
+      for (const connection of this.registry.all()) connection.send(text);
       return;
     }
     this.end(this.registry.matching(message.target));
