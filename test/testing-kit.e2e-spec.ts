@@ -11,6 +11,7 @@ import {
 } from '../src/testing/index.js';
 import { createTestDatabase } from './helpers/database.js';
 import { expectInvalidToken, expectMissingScope } from './helpers/expect.js';
+import { decodeJwt } from './helpers/jwt.js';
 
 const RealDate = Date;
 
@@ -24,7 +25,7 @@ async function boot(options: TestAppOptions = {}): Promise<TestApp> {
   return { ...t, close: () => t.close().finally(() => database.drop()) };
 }
 
-const login = (t: TestApp, username: string, password: string) =>
+const loginAs = (t: TestApp, username: string, password: string) =>
   t.request({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
 
 describe('the testing kit (recipe-api/testing)', () => {
@@ -53,7 +54,7 @@ describe('the testing kit (recipe-api/testing)', () => {
   it('should make a user who can log in with the password', async () => {
     const user = await createUser(t, { email: 'Ada@Example.com', firstName: 'Ada' });
 
-    const response = await login(t, 'ada@example.com', TEST_PASSWORD);
+    const response = await loginAs(t, 'ada@example.com', TEST_PASSWORD);
 
     expect(user.email).toBe('ada@example.com');
     expect(response.statusCode).toBe(200);
@@ -85,6 +86,37 @@ describe('the testing kit (recipe-api/testing)', () => {
     expect(tokens.scope).toBe('profile recipes:write users:admin');
     expect(users.statusCode).toBe(200);
     await expect(tokensFor(t, cook, ['users:admin'])).rejects.toThrow(/None of the requested/);
+  });
+
+  it('should issue an access token with the claims a login gives, amr included', async () => {
+    const user = await createUser(t);
+    const login = (await loginAs(t, user.email, TEST_PASSWORD)).json<{ access_token: string }>();
+
+    const issued = decodeJwt((await tokensFor(t, user)).access_token);
+    const withOtp = decodeJwt(
+      (await tokensFor(t, user, undefined, { amr: ['pwd', 'otp'] })).access_token,
+    );
+
+    expect(Object.keys(issued.payload).sort()).toEqual(
+      Object.keys(decodeJwt(login.access_token).payload).sort(),
+    );
+    expect(issued.payload).toMatchObject({ sub: String(user.id), amr: ['pwd'] });
+    expect(withOtp.payload.amr).toEqual(['pwd', 'otp']);
+  });
+
+  it('should authenticate the session now: a step-up route takes the token until its max age passes', async () => {
+    const { headers } = await tokensFor(t, await createUser(t));
+    const enroll = () =>
+      t.request({ method: 'POST', url: '/api/v1/auth/mfa/totp/enroll', headers });
+
+    const fresh = await enroll();
+    t.clock.advance({ minutes: 11 }); // STEP_UP_MAX_AGE_MINUTES is 10; the token lives 30
+    const stale = await enroll();
+    t.clock.reset();
+
+    expect(fresh.statusCode).toBe(200);
+    expect(stale.statusCode).toBe(401);
+    expect(stale.headers['www-authenticate']).toMatch(/insufficient_user_authentication/);
   });
 
   it('should refuse tokens for a deactivated account, as a login would', async () => {
@@ -139,8 +171,8 @@ describe('the testing kit (recipe-api/testing)', () => {
     expect(forgot.statusCode).toBe(202);
     expect(link).toMatch(/^http:\/\/localhost:3000\/reset-password\?token=/);
     expect(reset.statusCode).toBe(204);
-    expect((await login(t, user.email, 'a brand new kitchen passphrase')).statusCode).toBe(200);
-    expect((await login(t, user.email, TEST_PASSWORD)).statusCode).toBe(400);
+    expect((await loginAs(t, user.email, 'a brand new kitchen passphrase')).statusCode).toBe(200);
+    expect((await loginAs(t, user.email, TEST_PASSWORD)).statusCode).toBe(400);
   });
 
   it('should capture the verification link, which verifies the address', async () => {

@@ -19,6 +19,7 @@ export {
   TEST_PASSWORD,
   tokensFor,
   type TestTokens,
+  type TokensForOptions,
   type TestUser,
   type TestUserFields,
 } from './users.js';

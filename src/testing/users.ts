@@ -62,16 +62,26 @@ export async function createUser(
   };
 }
 
+export interface TokensForOptions {
+  /**
+   * How the session authenticated (RFC 8176 `amr`): `['pwd']` by default, as a password login;
+   * `['pwd', 'otp']` as a login with a second factor. Its time is the clock's now.
+   */
+  amr?: string[];
+}
+
 /**
- * The tokens a password login would answer, without the password round trip: a real session and
- * refresh token (RefreshTokensService) and an access token signed by TokensService with the app's
- * key. `scopes` are granted as at login: none asked, every scope the user may hold; an unknown
- * scope, or none the user may hold, throws. A deactivated account gets none, as at login.
+ * The tokens a login would answer, without the password round trip: a real session (with its
+ * `amr` and authentication time, so step-up routes take it as a fresh login) and refresh token
+ * from RefreshTokensService, and an access token signed by TokensService with the app's key.
+ * `scopes` are granted as at login: none asked, every scope the user may hold; an unknown scope,
+ * or none the user may hold, throws. A deactivated account gets none, as at login.
  */
 export async function tokensFor(
   t: Pick<TestApp, 'get'>,
   user: { id: number },
   scopes?: Scope[],
+  { amr = ['pwd'] }: TokensForOptions = {},
 ): Promise<TestTokens> {
   const account = await t.get<UsersService>(UsersService).findById(user.id);
   if (!account) throw new Error(`There is no user ${user.id}.`);
@@ -79,9 +89,12 @@ export async function tokensFor(
   const granted = grantScopes(account, scopes?.join(' '));
   const { session, refreshToken } = await t
     .get<RefreshTokensService>(RefreshTokensService)
-    .startSession(account.id, granted.join(' '), { userAgent: 'recipe-api/testing' });
+    .startSession(account.id, granted.join(' '), { userAgent: 'recipe-api/testing' }, { amr });
   const tokens = t.get<TokensService>(TokensService);
-  const accessToken = await tokens.signAccessToken(account, session.id, granted);
+  const accessToken = await tokens.signAccessToken(account, session.id, granted, {
+    amr: session.amr.split(' '),
+    authTime: session.authTime,
+  });
   return {
     access_token: accessToken,
     refresh_token: refreshToken,
