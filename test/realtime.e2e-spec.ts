@@ -8,6 +8,7 @@ import {
   PASSWORD,
   type TestUser,
 } from './helpers/factories.js';
+import { Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { RecipeDto } from '../src/recipes/dto/recipe.dto.js';
 import { RECIPE_UPDATED, RecipeChanged } from '../src/recipes/recipe.events.js';
@@ -398,10 +399,16 @@ describe('GET /ws (e2e)', () => {
       await expect(socket.closed).resolves.toMatchObject({ code: 4400 });
     });
 
-    it('should close with 1009 a message over 4 KB', async () => {
-      const socket = await open();
-      socket.send({ type: 'authenticate', access_token: 'x'.repeat(4100) });
-      await expect(socket.closed).resolves.toMatchObject({ code: 1009 });
+    it('should close with 1009 a message over 4 KB, without logging the client error', async () => {
+      const logged = vi.spyOn(Logger.prototype, 'error');
+      try {
+        const socket = await open();
+        socket.send({ type: 'authenticate', access_token: 'x'.repeat(4100) });
+        await expect(socket.closed).resolves.toMatchObject({ code: 1009 });
+        expect(logged).not.toHaveBeenCalled();
+      } finally {
+        logged.mockRestore();
+      }
     });
 
     it('should close with 4429 a socket that sends more messages per second than allowed', async () => {

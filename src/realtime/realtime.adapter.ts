@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
@@ -44,6 +45,17 @@ export class RealtimeWsAdapter extends WsAdapter {
   constructor(app: INestApplicationContext) {
     super(app, { messageParser: () => undefined });
     this.config = app.get<AppConfig>(appConfig.KEY);
+  }
+
+  /**
+   * A client's protocol errors (a frame over 4 KB, invalid UTF-8, a bad opcode) are answered by ws
+   * with the matching close code; logging each one, as Nest's adapter does, would let any client
+   * fill the log. The server's own errors are still logged.
+   */
+  override bindErrorHandler(server: EventEmitter): EventEmitter {
+    server.on('connection', (socket: EventEmitter) => socket.on('error', () => undefined));
+    server.on('error', (error: Error) => this.logger.error(error));
+    return server;
   }
 
   override create(port: number, options: Record<string, unknown> = {}): unknown {

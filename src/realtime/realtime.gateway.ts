@@ -109,11 +109,6 @@ export class RealtimeGateway
     this.connections.delete(socket);
   }
 
-  /** How many sockets this instance holds, and how many of them are authenticated. */
-  get counts(): { open: number; authenticated: number } {
-    return { open: this.connections.size, authenticated: this.registry.size };
-  }
-
   private receive(connection: Connection, data: RawData, isBinary: boolean): void {
     if (!connection.admit()) {
       connection.close(CLOSE_TOO_MANY, 'Too many messages: slow down.');
