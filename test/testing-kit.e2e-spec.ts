@@ -1,4 +1,10 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import {
+  AppModule,
+  appConfig,
+  configureApp,
+  createAdapter,
   createTestApp,
   createUser,
   MailService,
@@ -266,5 +272,44 @@ describe('createTestApp options', () => {
     expect(tokens.expires_in).toBe(300);
     expect(process.env.ACCESS_TOKEN_EXPIRE_MINUTES).toBe(before);
     expect(Date).toBe(RealDate);
+  });
+
+  describe("a testing module of one's own", () => {
+    const saved = { ...process.env };
+    let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+    beforeEach(async () => {
+      database = await createTestDatabase();
+      Object.assign(process.env, {
+        NODE_ENV: 'test',
+        DATABASE_URL: database.url,
+        LOG_LEVEL: 'silent',
+        JWT_SECRET: 'a-testing-module-secret-of-at-least-32-bytes',
+      });
+    });
+
+    afterEach(async () => {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+      await database.drop();
+    });
+
+    it('should serve /api/v1 with createAdapter and configureApp, as the README says', async () => {
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+      const app = moduleRef.createNestApplication<NestFastifyApplication>(
+        createAdapter(appConfig()),
+      );
+      try {
+        await configureApp(app);
+        await app.init();
+
+        const recipes = await app.inject({ method: 'GET', url: '/api/v1/recipes' });
+
+        expect(recipes.statusCode).toBe(200);
+        expect(recipes.headers['x-content-type-options']).toBe('nosniff');
+      } finally {
+        await app.close();
+      }
+    });
   });
 });
