@@ -432,6 +432,18 @@ describe('GET /ws (e2e)', () => {
       });
     });
 
+    it('should close with 4429 a 51st socket of one address that has not authenticated', async () => {
+      const waiting = await Promise.all(Array.from({ length: 50 }, () => open()));
+      const extra = await open();
+      await expect(extra.closed).resolves.toEqual({
+        code: 4429,
+        reason: 'Too many sockets waiting to authenticate from this address.',
+      });
+      const user = await createUser(t);
+      await waiting[0]!.authenticate(user.token); // its place is given back
+      await (await open()).authenticate(user.token);
+    });
+
     it('should close with 4408 a socket that does not answer pings', async () => {
       const user = await createUser(t);
       const socket = await open({ autoPong: false });

@@ -7,6 +7,8 @@ export class Connection {
   principal: SocketPrincipal | undefined;
   /** Whether it answered the last ping. */
   alive = true;
+  /** Gives back its place among the sockets still authenticating from its address (once). */
+  release: () => void = () => undefined;
   private window = { start: 0, count: 0 };
   private readonly timers = new Set<NodeJS.Timeout>();
   private expiry: NodeJS.Timeout | undefined;

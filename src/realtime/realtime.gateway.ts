@@ -7,7 +7,12 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
-import { realtimeConfig, type RealtimeConfig } from '../config/configuration.js';
+import {
+  appConfig,
+  realtimeConfig,
+  type AppConfig,
+  type RealtimeConfig,
+} from '../config/configuration.js';
 import {
   CLOSE_BAD_MESSAGE,
   CLOSE_GOING_AWAY,
@@ -33,6 +38,18 @@ const AUTHENTICATION_MS = 5_000;
  * authenticated meanwhile saw the session live. Its sessions are checked again this much later.
  */
 const RECHECK_MS = 500;
+/**
+ * Sockets one client address may hold before they authenticate: each is allowed 5 s, and this
+ * keeps one address from holding thousands of them.
+ */
+const MAX_PENDING_PER_ADDRESS = 50;
+
+/** The client's address: with TRUST_PROXY the last X-Forwarded-For entry, as for HTTP requests. */
+function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = request.headers['x-forwarded-for'];
+  const last = typeof forwarded === 'string' ? forwarded.split(',').at(-1)?.trim() : undefined;
+  return (trustProxy && last) || request.socket.remoteAddress || 'unknown';
+}
 
 /** The JSON object a client sent, or undefined when it is not one. */
 function parseMessage(data: RawData, isBinary: boolean): Record<string, unknown> | undefined {
@@ -59,10 +76,12 @@ export class RealtimeGateway
   private readonly logger = new Logger(RealtimeGateway.name);
   private readonly connections = new Map<WebSocket, Connection>();
   private readonly registry = new SocketRegistry();
+  private readonly pending = new Map<string, number>();
   private pinger: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(realtimeConfig.KEY) private readonly config: RealtimeConfig,
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
     private readonly authenticator: SocketAuthenticator,
     private readonly tickets: WsTicketsService,
     bus: RealtimeBus,
@@ -87,7 +106,13 @@ export class RealtimeGateway
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    const release = this.hold(clientAddress(request, this.app.trustProxy));
+    if (!release) {
+      socket.close(CLOSE_TOO_MANY, 'Too many sockets waiting to authenticate from this address.');
+      return;
+    }
     const connection = new Connection(socket, this.config);
+    connection.release = release;
     this.connections.set(socket, connection);
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
@@ -105,8 +130,24 @@ export class RealtimeGateway
     const connection = this.connections.get(socket);
     if (!connection) return;
     connection.stopTimers();
+    connection.release();
     this.registry.remove(connection);
     this.connections.delete(socket);
+  }
+
+  /** Takes a place for a socket of `address` that has yet to authenticate; undefined when full. */
+  private hold(address: string): (() => void) | undefined {
+    const held = this.pending.get(address) ?? 0;
+    if (held >= MAX_PENDING_PER_ADDRESS) return undefined;
+    this.pending.set(address, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.pending.get(address) ?? 1) - 1;
+      if (left > 0) this.pending.set(address, left);
+      else this.pending.delete(address);
+    };
   }
 
   private receive(connection: Connection, data: RawData, isBinary: boolean): void {
@@ -158,6 +199,7 @@ export class RealtimeGateway
       connection.close(CLOSE_UNAUTHENTICATED, 'The access token has expired: authenticate again.'),
     );
     this.registry.add(connection as Connection & { principal: SocketPrincipal });
+    connection.release();
     connection.send(
       JSON.stringify({
         type: 'authenticated',
