@@ -116,7 +116,11 @@ describe('the TypeScript client against the built server (e2e)', () => {
     });
     expect(requests).toEqual(['POST /api/v1/auth/signup', 'POST /api/v1/auth/login']);
 
-    expect(await unwrap(api.http.GET('/api/v1/auth/me'))).toEqual(created);
+    expect(await unwrap(api.http.GET('/api/v1/auth/me'))).toEqual({
+      ...created,
+      factors: [],
+      recovery_codes_remaining: 0,
+    });
     expect(await unwrap(api.http.GET('/api/v1/users/me'))).toEqual(created);
     expect(
       await unwrap(api.http.PATCH('/api/v1/users/me', { body: { surname: 'King' } })),
