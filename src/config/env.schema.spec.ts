@@ -204,6 +204,29 @@ describe('validateEnv', () => {
     expect(message).not.toContain('hunter2');
     expect(() => validateEnv({ REDIS_KEY_PREFIX: 'has space' })).toThrow(/REDIS_KEY_PREFIX/);
   });
+
+  it('should take the WebSocket limits within their bounds, naming a bad one', () => {
+    expect(validateEnv({})).toMatchObject({
+      WS_MAX_SOCKETS_PER_USER: 10,
+      WS_MAX_MESSAGES_PER_SECOND: 10,
+      WS_PING_INTERVAL_SECONDS: 30,
+      WS_MAX_BUFFERED_BYTES: 1024 * 1024,
+    });
+    expect(
+      validateEnv({ WS_MAX_SOCKETS_PER_USER: '3', WS_PING_INTERVAL_SECONDS: '5' }),
+    ).toMatchObject({
+      WS_MAX_SOCKETS_PER_USER: 3,
+      WS_PING_INTERVAL_SECONDS: 5,
+    });
+    for (const [name, value] of [
+      ['WS_MAX_SOCKETS_PER_USER', '0'],
+      ['WS_MAX_MESSAGES_PER_SECOND', 'many'],
+      ['WS_PING_INTERVAL_SECONDS', '0'],
+      ['WS_MAX_BUFFERED_BYTES', '100'],
+    ]) {
+      expect(() => validateEnv({ [name!]: value })).toThrow(new RegExp(name!));
+    }
+  });
 });
 
 describe('.env.example', () => {
