@@ -119,6 +119,19 @@ describe('GET /ws (e2e)', () => {
       });
     });
 
+    it('should close with 4401 for a signed token whose scope claim is not a scope list', async () => {
+      const user = await createUser(t);
+      const socket = await open();
+      socket.send({
+        type: 'authenticate',
+        access_token: resign(t, user.token, { payload: { scope: 'recipes:write; DROP TABLE' } }),
+      });
+      await expect(socket.closed).resolves.toEqual({
+        code: 4401,
+        reason: 'The access token is not one this API issued.',
+      });
+    });
+
     it('should close with 4401 for the token of a session that has ended', async () => {
       const user = await createUser(t);
       await t.request({ method: 'POST', url: '/api/v1/auth/logout', headers: user.auth });
