@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
@@ -129,6 +130,10 @@ describe('Swagger UI in Chromium', () => {
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
     expect(withoutSuccess).toEqual([]);
+    // What `nest build`'s plugin made is what `npm run openapi` wrote (openapi.e2e-spec checks
+    // that openapi.json is current).
+    const committed = new URL('../../openapi.json', import.meta.url);
+    expect(document).toEqual(JSON.parse(readFileSync(committed, 'utf8')));
   });
 
   /** Logs in through the Authorize dialog (OAuth2 password flow) on a freshly loaded /docs. */
@@ -303,8 +308,12 @@ describe('Swagger UI: every operation as prefilled', () => {
 
   const done = new Set<string>();
 
-  /** Expands the operation, "Try it out", "Execute" with what is prefilled: its success status. */
-  async function run(operationId: string): Promise<void> {
+  /**
+   * Expands the operation, "Try it out", "Execute" with what is prefilled: its success status.
+   * `body` replaces the prefilled JSON body, only where no fixed example can be valid (a code of
+   * an authenticator app changes every 30 s). Answers the response body, parsed.
+   */
+  async function run(operationId: string, body?: object): Promise<any> {
     const op = byId.get(operationId);
     expect(op, `${operationId} is in the document`).toBeDefined();
     const success = Object.keys(op!.responses).find((status) => status.startsWith('2'))!;
@@ -313,6 +322,7 @@ describe('Swagger UI: every operation as prefilled', () => {
     await summary.scrollIntoViewIfNeeded();
     if ((await summary.getAttribute('aria-expanded')) !== 'true') await summary.click();
     await block.getByRole('button', { name: 'Try it out' }).click();
+    if (body) await block.locator('textarea.body-param__text').fill(JSON.stringify(body));
     await block.getByRole('button', { name: 'Execute' }).click();
     const status = block.locator('.live-responses-table tbody tr.response .response-col_status');
     await expect
@@ -325,16 +335,56 @@ describe('Swagger UI: every operation as prefilled', () => {
         { timeout: UI_TIMEOUT },
       )
       .toMatch(/^\d{3}/);
-    const body = await block
+    const answer = await block
       .locator('.live-responses-table tbody tr.response .response-col_description')
       .first()
       .innerText();
-    expect({ operationId, status: (await status.first().innerText()).slice(0, 3), body }).toEqual({
-      operationId,
-      status: success,
-      body: expect.any(String),
-    });
+    // The answer in the message: a failure shows what the API said.
+    expect({ operationId, status: (await status.first().innerText()).slice(0, 3), answer }).toEqual(
+      {
+        operationId,
+        status: success,
+        answer: expect.any(String),
+      },
+    );
     done.add(operationId);
+    // The response body: the first block of the answer that is JSON (the headers follow it).
+    const blocks = await block
+      .locator('.live-responses-table tbody tr.response .response-col_description pre')
+      .allInnerTexts();
+    for (const text of blocks) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        // not the body
+      }
+    }
+    return null;
+  }
+
+  const totp = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret) }).generate();
+
+  /** Through the API, as an app would: the token answer, or the mfa_required answer. */
+  async function login(username: string, password: string): Promise<Record<string, string>> {
+    const answer = await fetch(`${server!.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', username, password }),
+    });
+    return (await answer.json()) as Record<string, string>;
+  }
+
+  async function api(token: string, method: string, path: string, body?: object): Promise<any> {
+    const answer = await fetch(`${server!.url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body && { 'content-type': 'application/json' }),
+      },
+      body: body && JSON.stringify(body),
+    });
+    expect(answer.status, `${method} ${path}`).toBeLessThan(300);
+    return answer.json();
   }
 
   it('should answer every operation run with its prefilled example with the documented success', async () => {
@@ -368,6 +418,10 @@ describe('Swagger UI: every operation as prefilled', () => {
 
     // The user of the examples, with the scopes of a cook.
     await authorizeAs(COOK, PASSWORD_1, ['profile', 'recipes:write']);
+    // An authenticator app, added and removed while the login is recent.
+    const enrollment = (await run('MfaController_enroll')) as { secret: string };
+    await run('MfaController_confirm', { code: totp(enrollment.secret) });
+    await run('MfaController_remove');
     for (const id of [
       'AuthController_me',
       'UsersController_me',
@@ -394,10 +448,26 @@ describe('Swagger UI: every operation as prefilled', () => {
     insertMailedToken(COOK, 'password_reset', example('ResetPasswordDto', 'token'));
     await run('AccountController_resetPassword');
 
+    // User 1 with an authenticator app again (through the API), for the second step of a login
+    // and for the superuser's operations on it. Its password is the reset example's now.
+    const password = example('ResetPasswordDto', 'new_password');
+    const { access_token } = await login(COOK, password);
+    const { secret } = (await api(access_token, 'POST', '/auth/mfa/totp/enroll')) as {
+      secret: string;
+    };
+    const { recovery_codes } = (await api(access_token, 'POST', '/auth/mfa/totp/confirm', {
+      code: totp(secret),
+    })) as { recovery_codes: string[] };
+    const { mfa_token } = await login(COOK, password);
+    expect(mfa_token).toEqual(expect.any(String));
+    await run('MfaLoginController_loginMfa', { mfa_token, recovery_code: recovery_codes[0] });
+
     // A superuser: the user administration on user 1, then deleting their own account.
     await openDocs();
     await authorizeAs(ADMIN, PASSWORD_1, ['profile', 'users:admin']);
     for (const id of [
+      'MfaAdminController_get',
+      'MfaAdminController_reset',
       'UsersController_list',
       'UsersController_get',
       'UsersController_update',
@@ -407,7 +477,7 @@ describe('Swagger UI: every operation as prefilled', () => {
       await run(id);
 
     expect([...byId.keys()].filter((id) => !done.has(id))).toEqual([]);
-  }, 300_000);
+  }, 480_000);
 
   function captureOnFailure(name: string): void {
     onTestFailed(async () => {

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { IsOmittable } from '../../common/decorators/omittable.decorator.js';
 import { PageQueryDto } from '../../common/dto/page-query.dto.js';
+import { MAX_ID } from '../../common/parse-id.pipe.js';
 
 export class CreateRecipeDto {
   /** @example "Chicken Vesuvio" */
@@ -34,7 +35,7 @@ export class CreateRecipeDto {
   url?: string;
 
   /** Defaults to the caller; only a superuser may name another user. */
-  @ApiPropertyOptional({ type: 'integer', example: 1 })
+  @ApiPropertyOptional({ type: 'integer', maximum: MAX_ID, example: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -72,7 +73,7 @@ export class ListRecipesQueryDto extends PageQueryDto {
   keyword?: string;
 
   /** Only this user's recipes. @example 1 */
-  @ApiPropertyOptional({ type: 'integer' })
+  @ApiPropertyOptional({ type: 'integer', maximum: MAX_ID })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
