@@ -312,6 +312,7 @@ describe('GET /ws (e2e)', () => {
       });
       expect(response.statusCode).toBe(200);
       expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['ratelimit-limit']).toBe('10000'); // per IP, like the other auth routes
       const body = response.json<{ ticket: string; expires_in: number }>();
       expect(body).toEqual({ ticket: expect.stringMatching(/^[\w-]{43}$/), expires_in: 30 });
       return body.ticket;

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { ApiAuthenticated } from '../common/decorators/scopes.decorator.js';
+import { RateLimited } from '../common/throttling/rate-limited.decorator.js';
 import { WsTicketDto } from './dto/ws-ticket.dto.js';
 import { WsTicketsService } from './ws-tickets.service.js';
 
@@ -18,6 +19,7 @@ export class WsTicketController {
    * that cannot send a first message before they are told anything, without putting the access
    * token in a URL.
    */
+  @RateLimited() // per client IP, like the other auth routes that make something
   @Post('ws-ticket')
   @HttpCode(200)
   @ApiErrors(503)
