@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import {
   createRecipeClient,
   memoryStorage,
@@ -42,6 +43,7 @@ describe('the TypeScript client against the built server (e2e)', () => {
       FRONTEND_URL: FRONTEND,
       FIRST_SUPERUSER: ADMIN.username,
       FIRST_SUPERUSER_PASSWORD: ADMIN.password,
+      MFA_REQUIRED_FOR_SUPERUSERS: 'false', // the admin here logs in with a password alone
       AUTH_RATE_LIMIT_PER_MINUTE: '1000', // every request comes from 127.0.0.1
     });
   }, 240_000);
@@ -361,6 +363,33 @@ describe('the TypeScript client against the built server (e2e)', () => {
       name: 'OAuthError',
       status: 400,
       error: 'invalid_grant',
+    });
+  });
+
+  it('should enroll an authenticator app and complete a login with its second step', async () => {
+    const { api, email } = await cook();
+    const { secret } = await unwrap(api.http.POST('/api/v1/auth/mfa/totp/enroll'));
+    const code = TOTP.generate({ secret: Secret.fromBase32(secret) });
+    const { recovery_codes } = await unwrap(
+      api.http.POST('/api/v1/auth/mfa/totp/confirm', { body: { code } }),
+    );
+    expect(recovery_codes).toHaveLength(10);
+
+    const { api: next } = client();
+    const refused = await next
+      .login({ username: email, password: PASSWORD })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OAuthError);
+    expect(refused).toMatchObject({ status: 400, error: 'mfa_required' });
+    const { mfaToken } = refused as OAuthError;
+    expect(mfaToken).toEqual(expect.any(String));
+    expect(next.tokens()).toBeNull();
+
+    await next.loginWithSecondFactor({ mfa_token: mfaToken!, recovery_code: recovery_codes[0]! });
+    expect(await unwrap(next.http.GET('/api/v1/auth/me'))).toMatchObject({
+      email,
+      factors: ['totp'],
+      recovery_codes_remaining: 9,
     });
   });
 

@@ -15,6 +15,11 @@ export interface Credentials {
   scope?: string;
 }
 
+/** The second step of a login whose first answered `mfa_required`: one code or a recovery code. */
+export type SecondFactor = { mfa_token: string } & (
+  { code: string; recovery_code?: never } | { recovery_code: string; code?: never }
+);
+
 export interface RecipeClientOptions {
   /** The API's origin, e.g. `https://api.example.com` (the paths carry `/api/v1`). */
   baseUrl: string;
@@ -37,8 +42,13 @@ export interface RecipeClient {
    * refresh fails the call rejects with its OAuthError and the tokens are gone.
    */
   readonly http: Client<paths>;
-  /** OAuth2 password grant (a form post). Throws OAuthError (e.g. `invalid_grant`). */
+  /**
+   * OAuth2 password grant (a form post). Throws OAuthError (e.g. `invalid_grant`); for an account
+   * with a second factor, `error: 'mfa_required'` with `mfaToken` for loginWithSecondFactor().
+   */
   login(credentials: Credentials): Promise<Session>;
+  /** Completes a login with the code of the authenticator app or a recovery code. */
+  loginWithSecondFactor(factor: SecondFactor): Promise<Session>;
   /** New tokens for the stored refresh token (or the cookie); parallel calls share one request. */
   refresh(): Promise<Session>;
   /** Ends this session on the server (best effort) and forgets the tokens. */
@@ -47,7 +57,7 @@ export interface RecipeClient {
   tokens(): StoredTokens | null;
 }
 
-const TOKEN_PATHS = ['/api/v1/auth/login', '/api/v1/auth/refresh'];
+const TOKEN_PATHS = ['/api/v1/auth/login', '/api/v1/auth/login/mfa', '/api/v1/auth/refresh'];
 const form = (fields: Record<string, string | undefined>) =>
   new URLSearchParams(
     Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -133,6 +143,15 @@ export function createRecipeClient(options: RecipeClientOptions): RecipeClient {
     async login({ username, password, scope }) {
       const { data, error, response } = await tokenEndpoints.POST('/api/v1/auth/login', {
         body: { grant_type: 'password', username, password, scope },
+        bodySerializer: form,
+        headers: FORM,
+      });
+      if (data) return keep(data);
+      throw toError(response, error);
+    },
+    async loginWithSecondFactor(factor) {
+      const { data, error, response } = await tokenEndpoints.POST('/api/v1/auth/login/mfa', {
+        body: factor,
         bodySerializer: form,
         headers: FORM,
       });

@@ -43,11 +43,14 @@ export class ProblemError extends RecipeApiError {
 export class OAuthError extends RecipeApiError {
   readonly error: string;
   readonly errorDescription: string;
+  /** With `error: 'mfa_required'`: the ticket for `loginWithSecondFactor()`. */
+  readonly mfaToken?: string;
 
-  constructor(body: OAuthErrorBody, status: number, response?: Response) {
+  constructor(body: OAuthErrorBody & { mfa_token?: string }, status: number, response?: Response) {
     super(body.error_description, status, body, response);
     this.error = body.error;
     this.errorDescription = body.error_description;
+    this.mfaToken = body.mfa_token;
   }
 }
 
@@ -67,8 +70,13 @@ export function isOAuthErrorBody(body: unknown): body is OAuthErrorBody {
 export function toError(response: Response, body: unknown): RecipeApiError {
   if (isProblem(body)) return new ProblemError(body, response);
   if (isOAuthErrorBody(body)) {
+    const { mfa_token } = body as { mfa_token?: unknown };
     return new OAuthError(
-      { error: body.error, error_description: body.error_description ?? '' },
+      {
+        error: body.error,
+        error_description: body.error_description ?? '',
+        mfa_token: typeof mfa_token === 'string' ? mfa_token : undefined,
+      },
       response.status,
       response,
     );

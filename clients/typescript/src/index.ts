@@ -4,6 +4,7 @@ export {
   type Credentials,
   type RecipeClient,
   type RecipeClientOptions,
+  type SecondFactor,
   type Session,
   type Token,
 } from './client.js';
