@@ -2,6 +2,13 @@ import { WebSocket } from 'ws';
 import type { RealtimeConfig } from '../config/configuration.js';
 import type { SocketPrincipal } from './socket-authenticator.js';
 
+/** RFC 6455 §5.5: a close frame's reason is at most 123 bytes of UTF-8. */
+function fitReason(reason: string): string {
+  let fitted = reason;
+  while (Buffer.byteLength(fitted) > 123) fitted = fitted.slice(0, -1);
+  return fitted;
+}
+
 /** One client's socket: who it is (once authenticated), its limits and its timers. */
 export class Connection {
   principal: SocketPrincipal | undefined;
@@ -46,12 +53,15 @@ export class Connection {
   close(code: number, reason: string): void {
     this.stopTimers();
     const state = this.socket.readyState;
-    if (state === WebSocket.OPEN || state === WebSocket.CONNECTING) this.socket.close(code, reason);
+    if (state === WebSocket.OPEN || state === WebSocket.CONNECTING) {
+      this.socket.close(code, fitReason(reason));
+    }
   }
 
   /** Runs `task` after the ones before it: a socket's messages are handled in order. */
   serially(task: () => Promise<void>): void {
-    this.work = this.work.then(task);
+    // A task that fails closes the socket (1011) rather than stall the ones after it.
+    this.work = this.work.then(task).catch(() => this.close(1011, 'Internal error.'));
   }
 
   after(ms: number, task: () => void): void {

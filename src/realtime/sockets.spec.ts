@@ -50,3 +50,30 @@ describe('Connection.admit', () => {
     expect(c.admit(2_000)).toBe(true);
   });
 });
+
+describe('Connection.close and serially', () => {
+  function fake() {
+    const socket = { readyState: 1, close: vi.fn() }; // OPEN
+    return { socket, connection: new Connection(socket as unknown as WebSocket, CONFIG) };
+  }
+
+  it('should cut a close reason to the 123 bytes a close frame can carry', () => {
+    const { socket, connection } = fake();
+    connection.close(4401, 'é'.repeat(100));
+    const [code, reason] = socket.close.mock.calls[0] as [number, string];
+    expect(code).toBe(4401);
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
+    expect(reason).toBe('é'.repeat(61));
+  });
+
+  it('should close with 1011 when a task fails, and run the tasks after it', async () => {
+    const { socket, connection } = fake();
+    let ran = false;
+    connection.serially(() => Promise.reject(new Error('database gone')));
+    connection.serially(async () => {
+      ran = true;
+    });
+    await vi.waitFor(() => expect(ran).toBe(true));
+    expect(socket.close).toHaveBeenCalledWith(1011, 'Internal error.');
+  });
+});
