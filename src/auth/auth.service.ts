@@ -14,12 +14,14 @@ import type { TokenDto } from './dto/token.dto.js';
 import { RefreshTokensService } from '../sessions/refresh-tokens.service.js';
 import type { Session } from '../sessions/session.entity.js';
 import { SessionsService, type ClientInfo } from '../sessions/sessions.service.js';
-import { grantScopes, narrowScopes, type Scope } from './scope-policy.js';
+import { grantScopes, narrowScopes, withoutUnprovenAdmin, type Scope } from './scope-policy.js';
 import { TokensService } from './tokens.service.js';
 
 const BAD_CREDENTIALS = 'Incorrect email or password.';
 const BAD_MFA_TOKEN = 'The mfa_token is invalid, expired or used: log in with the password again.';
 const WRONG_CODE = 'The code is not correct, or was used already.';
+const ADMIN_NEEDS_FACTOR =
+  'users:admin needs a login with a second factor: enroll an authenticator app first.';
 const UNVERIFIED_EMAIL =
   'The email address is not verified: follow the link in the verification mail first.';
 
@@ -40,10 +42,12 @@ export class AuthService {
   /** The password grant: checks the credentials, grants the scopes, starts a session and issues its tokens. */
   async login({ username, password, scope }: LoginDto, client: ClientInfo): Promise<TokenDto> {
     const user = await this.checkCredentials(username, password);
-    const scopes = grantScopes(user, scope);
+    const granted = grantScopes(user, scope);
     if (await this.mfa.hasFactor(user.id)) {
-      throw new MfaRequiredError(await this.mfaChallenges.issue(user.id, scopes.join(' ')));
+      throw new MfaRequiredError(await this.mfaChallenges.issue(user.id, granted.join(' ')));
     }
+    const scopes = withoutUnprovenAdmin(granted, ['pwd'], this.config.mfaRequiredForSuperusers);
+    if (scopes.length === 0) throw new OAuthError('invalid_scope', ADMIN_NEEDS_FACTOR);
     const { session, refreshToken } = await this.refreshTokens.startSession(
       user.id,
       scopes.join(' '),

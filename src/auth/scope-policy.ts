@@ -55,6 +55,20 @@ export function grantScopes(user: User, requested: string | undefined): Scope[] 
   return granted;
 }
 
+/**
+ * MFA_REQUIRED_FOR_SUPERUSERS: `users:admin` only for a session that authenticated with a second
+ * factor (`amr` has `otp`); the other scopes stay, so a superuser can still sign in and enroll one.
+ */
+export function withoutUnprovenAdmin(
+  scopes: Scope[],
+  amr: string[] | undefined,
+  required: boolean,
+): Scope[] {
+  return required && !amr?.includes('otp')
+    ? scopes.filter((scope) => scope !== 'users:admin')
+    : scopes;
+}
+
 /** Scope names and descriptions for the OpenAPI OAuth2 flow. */
 export const scopeDescriptions = (): Record<Scope, string> =>
   Object.fromEntries(SCOPES.map((scope) => [scope, SCOPE_POLICY[scope].description])) as Record<

@@ -68,6 +68,7 @@ export const authConfig = registerAs('auth', () => {
     refreshCookie: env.REFRESH_COOKIE,
     requireVerifiedEmail: env.REQUIRE_VERIFIED_EMAIL,
     stepUpMaxAgeSeconds: env.STEP_UP_MAX_AGE_MINUTES * 60,
+    mfaRequiredForSuperusers: env.MFA_REQUIRED_FOR_SUPERUSERS ?? env.NODE_ENV === 'production',
     argon2: {
       memoryCost: env.ARGON2_MEMORY_COST,
       timeCost: env.ARGON2_TIME_COST,

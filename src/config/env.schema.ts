@@ -221,6 +221,12 @@ export class Env {
   @Max(24 * 60)
   STEP_UP_MAX_AGE_MINUTES = 10;
 
+  /** `users:admin` only after a login with a second factor; unset: true when NODE_ENV=production. */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  MFA_REQUIRED_FOR_SUPERUSERS?: boolean;
+
   /** Open WebSockets one user may hold on one instance; one more is closed with 4429. */
   @Transform(toInteger)
   @IsInt()
@@ -311,6 +317,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     'REDIS_URL',
     'JWT_PRIVATE_KEY_FILE',
     'JWT_PREVIOUS_PUBLIC_KEY_FILES',
+    'MFA_REQUIRED_FOR_SUPERUSERS',
   );
   const picked: Record<string, unknown> = {};
   for (const key of known) {

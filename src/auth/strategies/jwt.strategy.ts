@@ -8,7 +8,7 @@ import { UnauthenticatedError } from '../../common/errors/domain.error.js';
 import { MAX_ID } from '../../common/parse-id.pipe.js';
 import { authConfig, type AuthConfig } from '../../config/configuration.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
-import { narrowScopes } from '../scope-policy.js';
+import { narrowScopes, withoutUnprovenAdmin } from '../scope-policy.js';
 import { ACCESS_TOKEN_TYP, ACCESS_TOKEN_TYPE, type AccessTokenClaims } from '../tokens.service.js';
 import { BearerJwtStrategy, type VerifiedJwt } from './bearer-jwt.strategy.js';
 
@@ -138,7 +138,10 @@ export class JwtStrategy extends PassportStrategy(BearerJwtStrategy) {
     private readonly sessions: SessionsService,
   ) {
     super(accessTokenVerifier(config));
+    this.mfaRequiredForSuperusers = config.mfaRequiredForSuperusers;
   }
+
+  private readonly mfaRequiredForSuperusers: boolean;
 
   async validate(jwt: VerifiedJwt): Promise<Principal> {
     if (!isAccessToken(jwt)) {
@@ -152,7 +155,11 @@ export class JwtStrategy extends PassportStrategy(BearerJwtStrategy) {
     return {
       user,
       sessionId: claims.sid,
-      scopes: narrowScopes(user, claims.scope),
+      scopes: withoutUnprovenAdmin(
+        narrowScopes(user, claims.scope),
+        claims.amr,
+        this.mfaRequiredForSuperusers,
+      ),
       authTime: claims.auth_time,
       amr: claims.amr,
     };
