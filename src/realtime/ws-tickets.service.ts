@@ -70,7 +70,11 @@ export class WsTicketsService {
       return;
     }
     const now = Date.now();
-    for (const [old, { expiresAt }] of this.memory) if (expiresAt <= now) this.memory.delete(old);
+    // Kept in the order issued, so the expired ones are the first: the sweep stops at a live one.
+    for (const [old, { expiresAt }] of this.memory) {
+      if (expiresAt > now) break;
+      this.memory.delete(old);
+    }
     this.memory.set(key, { grant, expiresAt: now + TICKET_SECONDS * 1000 });
   }
 
