@@ -136,10 +136,13 @@ describe('second factors: TOTP, recovery codes, MFA login, step-up (e2e)', () =>
       ]);
     });
 
-    it('should refuse a second enrollment while TOTP is enabled', async () => {
+    it('should refuse a second enrollment or confirmation while TOTP is enabled', async () => {
       const user = await enrolled();
       const response = await post(ENROLL, user.auth);
       expectProblemJson(response, 409, { type: 'urn:recipe-api:problem:totp-already-enabled' });
+      const confirm = await post(CONFIRM, user.auth, { code: codeFor(user.secret) });
+      expectProblemJson(confirm, 409, { type: 'urn:recipe-api:problem:totp-already-enabled' });
+      expect((await me(user.token)).json()).toMatchObject({ recovery_codes_remaining: 10 });
     });
 
     it('should refuse the factor routes without a bearer token', async () => {
@@ -224,6 +227,18 @@ describe('second factors: TOTP, recovery codes, MFA login, step-up (e2e)', () =>
       expect(expired.json()).toMatchObject({ error: 'invalid_grant' });
       const unknown = await loginMfa({ mfa_token: 'x'.repeat(43), code: codeFor(user.secret) });
       expect(unknown.json()).toMatchObject({ error: 'invalid_grant' });
+
+      // A new password step clears the spent and expired challenges: only live ones are kept.
+      const spent = await mfaToken(user);
+      expect((await loginMfa({ mfa_token: spent, code: codeFor(user.secret) })).statusCode).toBe(
+        200,
+      );
+      await mfaToken(user);
+      const rows = await t.sql<{ used_at: unknown }[]>(
+        'SELECT used_at FROM mfa_challenges WHERE user_id = ?',
+        [user.id],
+      );
+      expect(rows).toEqual([{ used_at: null }]);
     });
 
     it('should accept each recovery code once, in any case and without its hyphen', async () => {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
-import { IsNull, MoreThan, type Repository } from 'typeorm';
+import { IsNull, LessThanOrEqual, MoreThan, Not, type Repository } from 'typeorm';
 import { MfaChallenge } from './mfa-challenge.entity.js';
 
 const LIFETIME_MS = 5 * 60 * 1000;
@@ -21,6 +21,11 @@ export class MfaChallengesService {
   async issue(userId: number, scope: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
+    // The user's spent and expired ones go, so the table holds only live challenges.
+    await this.challenges.delete([
+      { userId, usedAt: Not(IsNull()) },
+      { userId, expiresAt: LessThanOrEqual(now) },
+    ]);
     await this.challenges.insert({
       userId,
       scope,

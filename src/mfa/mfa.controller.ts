@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { CurrentUser, type Principal } from '../common/decorators/current-user.decorator.js';
 import { RecentAuth } from '../common/decorators/recent-auth.decorator.js';
@@ -7,6 +7,24 @@ import { ApiAuthenticated } from '../common/decorators/scopes.decorator.js';
 import { RateLimited } from '../common/throttling/rate-limited.decorator.js';
 import { ConfirmTotpDto, RecoveryCodesDto, TotpEnrollmentDto } from './dto/totp.dto.js';
 import { MfaService } from './mfa.service.js';
+
+/** 409 while an authenticator app is enabled: documented with its own problem type. */
+const ApiTotpEnabled = () =>
+  ApiResponse({
+    status: 409,
+    description: 'Conflict: an authenticator app is already enabled',
+    content: {
+      'application/problem+json': {
+        schema: { $ref: '#/components/schemas/ProblemDto' },
+        example: {
+          type: 'urn:recipe-api:problem:totp-already-enabled',
+          title: 'Conflict',
+          status: 409,
+          detail: 'An authenticator app is already enabled: remove it first.',
+        },
+      },
+    },
+  });
 
 @ApiTags('auth')
 @RateLimited()
@@ -19,7 +37,7 @@ export class MfaController {
   @HttpCode(200)
   @ApiAuthenticated()
   @RecentAuth()
-  @ApiErrors(409)
+  @ApiTotpEnabled()
   async enroll(@CurrentUser() { user }: Principal): Promise<TotpEnrollmentDto> {
     const { secret, otpauthUri, qrSvg } = await this.mfa.enrollTotp(user);
     return { secret, otpauth_uri: otpauthUri, qr_svg: qrSvg };
@@ -30,6 +48,7 @@ export class MfaController {
   @HttpCode(200)
   @ApiAuthenticated()
   @ApiErrors(400)
+  @ApiTotpEnabled()
   async confirm(
     @CurrentUser() { user, sessionId }: Principal,
     @Body() dto: ConfirmTotpDto,

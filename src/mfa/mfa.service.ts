@@ -55,13 +55,7 @@ export class MfaService {
 
   /** A new pending TOTP secret; refused while one is enabled (remove it first). */
   async enrollTotp(user: User): Promise<TotpEnrollment> {
-    if (await this.totp.isEnabled(user.id)) {
-      throw new DomainError(
-        409,
-        'totp-already-enabled',
-        'An authenticator app is already enabled: remove it first.',
-      );
-    }
+    await this.refuseWhenEnabled(user.id);
     return this.totp.startEnrollment(user);
   }
 
@@ -70,6 +64,7 @@ export class MfaService {
    * every other session of the user ends (one commit); the user is told by mail.
    */
   async confirmTotp(user: User, sessionId: string, code: string): Promise<string[]> {
+    await this.refuseWhenEnabled(user.id);
     await this.attempts.begin(user.id);
     const codes = await this.db.withTransaction(async () => {
       if (!(await this.totp.accept(user.id, code, true))) return null;
@@ -117,6 +112,16 @@ export class MfaService {
         : await this.recoveryCodes.use(userId, recovery_code!);
     if (accepted) await this.attempts.clear(userId);
     return accepted;
+  }
+
+  private async refuseWhenEnabled(userId: number): Promise<void> {
+    if (await this.totp.isEnabled(userId)) {
+      throw new DomainError(
+        409,
+        'totp-already-enabled',
+        'An authenticator app is already enabled: remove it first.',
+      );
+    }
   }
 
   private async removeFactors(user: User, keepSessionId?: string): Promise<void> {

@@ -1778,6 +1778,23 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
+            /** @description Conflict: an authenticator app is already enabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:totp-already-enabled",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "An authenticator app is already enabled: remove it first."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
             413: {
                 headers: {
@@ -1912,7 +1929,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description Conflict */
+            /** @description Conflict: an authenticator app is already enabled */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1920,10 +1937,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "urn:recipe-api:problem:email-taken",
+                     *       "type": "urn:recipe-api:problem:totp-already-enabled",
                      *       "title": "Conflict",
                      *       "status": 409,
-                     *       "detail": "An account with this email address already exists."
+                     *       "detail": "An authenticator app is already enabled: remove it first."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];
