@@ -208,6 +208,19 @@ describe('OpenAPI document (/docs-json)', () => {
     expect(missing).toEqual([]);
   });
 
+  it('should type every number as an integer (ids, counts, seconds: the API has no fractions)', () => {
+    const numbers: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (!node || typeof node !== 'object') return;
+      if ((node as { type?: unknown }).type === 'number') numbers.push(path);
+      for (const [key, value] of Object.entries(node))
+        if (key !== 'example' && key !== 'examples') walk(value, `${path}/${key}`);
+    };
+    walk(doc.paths, '#/paths');
+    walk(doc.components, '#/components');
+    expect(numbers).toEqual([]);
+  });
+
   it('should describe the fields of a validation error', () => {
     const schemas = doc.components?.schemas as Record<string, any>;
     expect(schemas.ProblemDto.properties.errors).toMatchObject({
