@@ -12,7 +12,6 @@ import { SECURITY_HEADERS } from './common/security-headers.js';
 import { appConfig, authConfig, type AppConfig, type AuthConfig } from './config/configuration.js';
 import { AppLogger, PINO } from './logging/logger.js';
 import { logRequests, requestIdFrom } from './logging/request-logging.js';
-import { RealtimeWsAdapter } from './realtime/realtime.adapter.js';
 
 /**
  * Fastify as the contract wants it: trailing slashes accepted, bodies capped, request ids. It is
@@ -50,8 +49,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   app.useLogger(new AppLogger(logger));
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready', '.well-known/*path'] });
   app.enableShutdownHooks();
-  // GET /ws on this same server (the gateway needs an adapter wherever the app is made).
-  app.useWebSocketAdapter(new RealtimeWsAdapter(app));
   app.enableCors({
     origin: (origin, callback) => callback(null, isAllowedOrigin(origin, config)),
     // Cookie mode: a page of an allowed origin (reflected, never `*`) may send and receive the refresh cookie.

@@ -1,4 +1,6 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AddressInfo } from 'node:net';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import WebSocket from 'ws';
 import { Test } from '@nestjs/testing';
 import {
   AppModule,
@@ -307,6 +309,27 @@ describe('createTestApp options', () => {
 
         expect(recipes.statusCode).toBe(200);
         expect(recipes.headers['x-content-type-options']).toBe('nosniff');
+      } finally {
+        await app.close();
+      }
+    });
+
+    it("should run with Nest's plain boot too, /ws included, though without the prefix and pipeline", async () => {
+      const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+      const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+      try {
+        await app.listen(0, '127.0.0.1');
+        const { port } = app.getHttpServer().address() as AddressInfo;
+
+        const recipes = await app.inject({ method: 'GET', url: '/recipes' });
+        const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+        const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+        socket.once('open', () =>
+          socket.send(JSON.stringify({ type: 'authenticate', access_token: 'not-a-token' })),
+        );
+
+        expect(recipes.statusCode).toBe(200);
+        await expect(closed).resolves.toBe(4401);
       } finally {
         await app.close();
       }

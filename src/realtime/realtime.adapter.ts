@@ -1,10 +1,10 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { HttpAdapterHost } from '@nestjs/core';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { isAllowedOrigin } from '../common/allowed-origin.js';
 import { SECURITY_HEADERS } from '../common/security-headers.js';
-import { appConfig, type AppConfig } from '../config/configuration.js';
+import type { AppConfig } from '../config/configuration.js';
 import { MAX_MESSAGE_BYTES } from './close-codes.js';
 
 type VerifyClient = (
@@ -40,11 +40,12 @@ export function originCheck(config: AppConfig): VerifyClient {
  * bad one with a close code), so Nest's own message parser is switched off.
  */
 export class RealtimeWsAdapter extends WsAdapter {
-  private readonly config: AppConfig;
-
-  constructor(app: INestApplicationContext) {
-    super(app, { messageParser: () => undefined });
-    this.config = app.get<AppConfig>(appConfig.KEY);
+  /** The HTTP server is looked up when the gateway is created: it does not exist yet when modules are. */
+  constructor(
+    private readonly host: HttpAdapterHost,
+    private readonly config: AppConfig,
+  ) {
+    super(undefined, { messageParser: () => undefined });
   }
 
   /**
@@ -59,6 +60,8 @@ export class RealtimeWsAdapter extends WsAdapter {
   }
 
   override create(port: number, options: Record<string, unknown> = {}): unknown {
+    (this as unknown as { httpServer: unknown }).httpServer ??=
+      this.host.httpAdapter.getHttpServer();
     return super.create(port, {
       ...options,
       maxPayload: MAX_MESSAGE_BYTES,

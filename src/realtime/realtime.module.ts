@@ -1,9 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module.js';
-import { realtimeConfig } from '../config/configuration.js';
+import { appConfig, realtimeConfig, type AppConfig } from '../config/configuration.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { RealtimeBus } from './realtime-bus.js';
+import { RealtimeWsAdapter } from './realtime.adapter.js';
 import { RealtimeRedis } from './realtime-redis.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RealtimeListeners } from './realtime.listeners.js';
@@ -28,4 +30,17 @@ import { WsTicketsService } from './ws-tickets.service.js';
     RealtimeGateway,
   ],
 })
-export class RealtimeModule {}
+export class RealtimeModule {
+  /**
+   * The gateway's adapter comes with the module, so every way of booting AppModule (a testing
+   * module of one's own included) serves /ws; without one Nest would look for socket.io and exit.
+   */
+  constructor(
+    applicationConfig: ApplicationConfig,
+    host: HttpAdapterHost,
+    @Inject(appConfig.KEY) config: AppConfig,
+  ) {
+    if (!applicationConfig.getIoAdapter())
+      applicationConfig.setIoAdapter(new RealtimeWsAdapter(host, config));
+  }
+}
