@@ -224,6 +224,7 @@ describe('Swagger UI: every operation as prefilled', () => {
       NODE_ENV: 'production',
       JWT_SECRET: 'browser-test-secret-0123456789-abcdefghijklmnop',
       AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+      MFA_REQUIRED_FOR_SUPERUSERS: 'false', // the superuser authorizes with a password alone
     });
     db = new Database(join(dir, 'x.db'));
     db.pragma('busy_timeout = 5000');
