@@ -245,7 +245,7 @@ describe('.env.example', () => {
         .getTargetValidationMetadatas(Env, '', true, false)
         .map((metadata) => metadata.propertyName),
     );
-    const defaults = new Env() as unknown as Record<string, unknown>;
+    const defaults = new Env() as unknown as Record<string, string | number | boolean | undefined>;
 
     expect([...example.keys()].sort()).toEqual([...names].sort());
     for (const name of names)
