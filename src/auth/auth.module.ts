@@ -11,6 +11,7 @@ import { AuthService } from './auth.service.js';
 import { JwksController } from './jwks.controller.js';
 import { MfaLoginController } from './mfa-login.controller.js';
 import { OneTimeTokensService } from './one-time-tokens.service.js';
+import { PasskeyLoginController } from './passkey-login.controller.js';
 import { RefreshCookie } from './refresh-cookie.js';
 import { LocalStrategy } from './strategies/local.strategy.js';
 import { JwtStrategy } from './strategies/jwt.strategy.js';
@@ -19,7 +20,13 @@ import { TokensService } from './tokens.service.js';
 /** Login, tokens and mailed links, built on users and sessions (never the reverse). */
 @Module({
   imports: [UsersModule, SessionsModule, PassportModule, MailModule, MfaModule],
-  controllers: [AuthController, MfaLoginController, AccountController, JwksController],
+  controllers: [
+    AuthController,
+    MfaLoginController,
+    PasskeyLoginController,
+    AccountController,
+    JwksController,
+  ],
   providers: [
     AuthService,
     TokensService,

@@ -7,6 +7,9 @@ import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { MfaChallengesService } from '../mfa/mfa-challenges.service.js';
 import { MfaService } from '../mfa/mfa.service.js';
+import { PasskeysService } from '../mfa/passkeys.service.js';
+import type { PasskeyLoginDto } from '../mfa/dto/passkey.dto.js';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { LoginDto } from './dto/login.dto.js';
 import type { LoginMfaDto } from './dto/login-mfa.dto.js';
 import { MfaRequiredError } from './mfa-required.error.js';
@@ -22,6 +25,7 @@ const BAD_MFA_TOKEN = 'The mfa_token is invalid, expired or used: log in with th
 const WRONG_CODE = 'The code is not correct, or was used already.';
 const ADMIN_NEEDS_FACTOR =
   'users:admin needs a login with a second factor: enroll an authenticator app first.';
+const PASSKEY_REFUSED = 'The passkey is not registered, or its answer is not valid.';
 const UNVERIFIED_EMAIL =
   'The email address is not verified: follow the link in the verification mail first.';
 
@@ -36,6 +40,7 @@ export class AuthService {
     private readonly credentials: CredentialsService,
     private readonly mfa: MfaService,
     private readonly mfaChallenges: MfaChallengesService,
+    private readonly passkeys: PasskeysService,
     @Inject(authConfig.KEY) private readonly config: AuthConfig,
   ) {}
 
@@ -76,6 +81,33 @@ export class AuthService {
       scopes.join(' '),
       client,
       { amr: ['pwd', 'otp'], time: new Date() },
+    );
+    return this.tokenResponse(user, session, scopes, refreshToken);
+  }
+
+  /**
+   * A login with a passkey alone (a discoverable credential, user verification required): the
+   * session it starts is authenticated with a hardware-bound key (`amr: ["hwk"]`, RFC 8176).
+   */
+  async loginWithPasskey(dto: PasskeyLoginDto, client: ClientInfo): Promise<TokenDto> {
+    const response = dto.response as unknown as AuthenticationResponseJSON;
+    const userId = await this.passkeys.authenticate(dto.challenge_id, response);
+    const user = await this.users.findById(userId);
+    if (!user?.isActive) throw new OAuthError('invalid_grant', PASSKEY_REFUSED);
+    if (this.config.requireVerifiedEmail && !user.emailVerified)
+      throw new OAuthError('invalid_grant', UNVERIFIED_EMAIL);
+    const amr = ['hwk'];
+    const scopes = withoutUnprovenAdmin(
+      grantScopes(user, undefined),
+      amr,
+      this.config.mfaRequiredForSuperusers,
+    );
+    if (scopes.length === 0) throw new OAuthError('invalid_scope', ADMIN_NEEDS_FACTOR);
+    const { session, refreshToken } = await this.refreshTokens.startSession(
+      user.id,
+      scopes.join(' '),
+      client,
+      { amr, time: new Date() },
     );
     return this.tokenResponse(user, session, scopes, refreshToken);
   }

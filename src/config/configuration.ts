@@ -69,6 +69,14 @@ export const authConfig = registerAs('auth', () => {
     requireVerifiedEmail: env.REQUIRE_VERIFIED_EMAIL,
     stepUpMaxAgeSeconds: env.STEP_UP_MAX_AGE_MINUTES * 60,
     mfaRequiredForSuperusers: env.MFA_REQUIRED_FOR_SUPERUSERS ?? env.NODE_ENV === 'production',
+    webauthn: {
+      rpId: env.WEBAUTHN_RP_ID,
+      rpName: env.WEBAUTHN_RP_NAME,
+      origins: listOf(env.WEBAUTHN_ORIGINS) ?? [
+        new URL(env.FRONTEND_URL).origin,
+        ...(listOf(env.CORS_ORIGINS) ?? []),
+      ],
+    },
     argon2: {
       memoryCost: env.ARGON2_MEMORY_COST,
       timeCost: env.ARGON2_TIME_COST,
@@ -109,3 +117,11 @@ export type AuthConfig = ReturnType<typeof authConfig>;
 export type RateLimitConfig = ReturnType<typeof rateLimitConfig>;
 export type MailConfig = ReturnType<typeof mailConfig>;
 export type RealtimeConfig = ReturnType<typeof realtimeConfig>;
+
+/** A comma-separated variable as its trimmed, non-empty items; undefined when unset. */
+function listOf(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}

@@ -221,6 +221,22 @@ export class Env {
   @Max(24 * 60)
   STEP_UP_MAX_AGE_MINUTES = 10;
 
+  /** The WebAuthn relying party: passkeys are bound to this domain (the page's host or a parent of it). */
+  @Matches(/^[a-z0-9.-]+$/i, {
+    message: 'WEBAUTHN_RP_ID must be a bare domain such as example.com',
+  })
+  WEBAUTHN_RP_ID = 'localhost';
+
+  /** The name an authenticator shows beside a passkey. */
+  @IsString()
+  @MinLength(1)
+  WEBAUTHN_RP_NAME = 'Recipe API';
+
+  /** Comma-separated origins passkey ceremonies may run on; unset: FRONTEND_URL's origin and CORS_ORIGINS. */
+  @IsOptional()
+  @IsString()
+  WEBAUTHN_ORIGINS?: string;
+
   /** `users:admin` only after a login with a second factor; unset: true when NODE_ENV=production. */
   @IsOptional()
   @Transform(toBoolean)
@@ -318,6 +334,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     'JWT_PRIVATE_KEY_FILE',
     'JWT_PREVIOUS_PUBLIC_KEY_FILES',
     'MFA_REQUIRED_FOR_SUPERUSERS',
+    'WEBAUTHN_ORIGINS',
   );
   const picked: Record<string, unknown> = {};
   for (const key of known) {

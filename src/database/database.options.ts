@@ -4,6 +4,8 @@ import type { DataSourceOptions } from 'typeorm';
 import { OneTimeToken } from '../auth/one-time-token.entity.js';
 import type { DatabaseConfig } from '../config/database.config.js';
 import { MfaChallenge } from '../mfa/mfa-challenge.entity.js';
+import { PasskeyChallenge } from '../mfa/passkey-challenge.entity.js';
+import { Passkey } from '../mfa/passkey.entity.js';
 import { RecoveryCode } from '../mfa/recovery-code.entity.js';
 import { TotpFactor } from '../mfa/totp-factor.entity.js';
 import { Recipe } from '../recipes/recipe.entity.js';
@@ -22,6 +24,8 @@ export const entities = [
   TotpFactor,
   RecoveryCode,
   MfaChallenge,
+  Passkey,
+  PasskeyChallenge,
 ];
 
 /** How long a request may wait for a PostgreSQL connection before it fails with 503. */

@@ -1,6 +1,6 @@
 import type { Mail } from '../mail/mail.service.js';
 
-const IF_NOT_YOU =
+export const IF_NOT_YOU =
   'If this was not you, reset your password at once and tell the administrator: your sessions on other devices have been ended.';
 
 export function totpEnabledMail(to: string): Mail {

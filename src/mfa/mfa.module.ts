@@ -10,20 +10,26 @@ import { MfaController } from './mfa.controller.js';
 import { MfaCrypto } from './mfa-crypto.js';
 import { MfaService } from './mfa.service.js';
 import { OtpAttemptsService } from './otp-attempts.service.js';
+import { PasskeyChallenge } from './passkey-challenge.entity.js';
+import { PasskeyChallengesService } from './passkey-challenges.service.js';
+import { PasskeyCredentialsService } from './passkey-credentials.service.js';
+import { Passkey } from './passkey.entity.js';
+import { PasskeysController } from './passkeys.controller.js';
+import { PasskeysService } from './passkeys.service.js';
 import { RecoveryCode } from './recovery-code.entity.js';
 import { RecoveryCodesService } from './recovery-codes.service.js';
 import { TotpFactor } from './totp-factor.entity.js';
 import { TotpFactorsService } from './totp-factors.service.js';
 
-/** Second factors (TOTP, recovery codes) and the mfa_token between login's two steps; auth builds on it. */
+/** Second factors (TOTP, recovery codes, passkeys) and the mfa_token between login's two steps; auth builds on it. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([TotpFactor, RecoveryCode, MfaChallenge]),
+    TypeOrmModule.forFeature([TotpFactor, RecoveryCode, MfaChallenge, Passkey, PasskeyChallenge]),
     UsersModule,
     SessionsModule,
     MailModule,
   ],
-  controllers: [MfaController, MfaAdminController],
+  controllers: [MfaController, MfaAdminController, PasskeysController],
   providers: [
     MfaService,
     MfaCrypto,
@@ -31,7 +37,10 @@ import { TotpFactorsService } from './totp-factors.service.js';
     RecoveryCodesService,
     MfaChallengesService,
     OtpAttemptsService,
+    PasskeyChallengesService,
+    PasskeyCredentialsService,
+    PasskeysService,
   ],
-  exports: [MfaService, MfaChallengesService],
+  exports: [MfaService, MfaChallengesService, PasskeysService],
 })
 export class MfaModule {}

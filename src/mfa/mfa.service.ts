@@ -8,10 +8,12 @@ import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { totpEnabledMail, totpRemovedMail } from './mfa-mails.js';
 import { OtpAttemptsService } from './otp-attempts.service.js';
+import { PasskeyCredentialsService } from './passkey-credentials.service.js';
 import { RecoveryCodesService } from './recovery-codes.service.js';
 import { TotpFactorsService, type TotpEnrollment } from './totp-factors.service.js';
 
-export type Factor = 'totp';
+/** `passkey`: one or more passkeys, which log in on their own (the password login asks only for `totp`). */
+export type Factor = 'totp' | 'passkey';
 
 export interface MfaStatus {
   factors: Factor[];
@@ -39,14 +41,20 @@ export class MfaService {
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly mail: MailService,
+    private readonly passkeys: PasskeyCredentialsService,
   ) {}
 
   async status(userId: number): Promise<MfaStatus> {
-    const [totp, recoveryCodesRemaining] = await Promise.all([
+    const [totp, passkey, recoveryCodesRemaining] = await Promise.all([
       this.totp.isEnabled(userId),
+      this.passkeys.has(userId),
       this.recoveryCodes.remaining(userId),
     ]);
-    return { factors: totp ? ['totp'] : [], recoveryCodesRemaining };
+    const factors: Factor[] = [
+      ...(totp ? ['totp' as const] : []),
+      ...(passkey ? ['passkey' as const] : []),
+    ];
+    return { factors, recoveryCodesRemaining };
   }
 
   hasFactor(userId: number): Promise<boolean> {

@@ -177,6 +177,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your passkeys. */
+        get: operations["PasskeysController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with the passkey's answer to the options of `challenge_id` (spent whatever the outcome):
+         *     the session is authenticated with `amr: ["hwk"]`. Errors as at /auth/login (RFC 6749 §5.2).
+         */
+        post: operations["PasskeyLoginController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/login/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a login with a passkey: options for navigator.credentials.get() (any passkey of this
+         *     site, user verification required) and the `challenge_id` to send back, good for five minutes.
+         */
+        post: operations["PasskeyLoginController_options"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add the passkey the browser created for the latest options; ends your other sessions. The
+         *     options are spent whether or not the answer is accepted.
+         */
+        post: operations["PasskeysController_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/register/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start adding a passkey (needs a recent login): options for navigator.credentials.create(),
+         *     good for five minutes and one answer; asking again voids the previous ones.
+         */
+        post: operations["PasskeysController_registrationOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove one of your passkeys (needs a recent login); ends your other sessions. */
+        delete: operations["PasskeysController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/password/forgot": {
         parameters: {
             query?: never;
@@ -669,12 +783,12 @@ export interface components {
              */
             created_at: string;
             /**
-             * @description Enabled second factors; with one, logging in needs a code after the password.
+             * @description Enabled factors: `totp` (logging in with the password then needs a code) and `passkey` (logs in on its own).
              * @example [
              *       "totp"
              *     ]
              */
-            factors: "totp"[];
+            factors: ("totp" | "passkey")[];
             /**
              * @description Recovery codes not used yet.
              * @example 10
@@ -700,7 +814,7 @@ export interface components {
              *       "totp"
              *     ]
              */
-            factors: "totp"[];
+            factors: ("totp" | "passkey")[];
             /**
              * @description Recovery codes not used yet.
              * @example 10
@@ -712,6 +826,111 @@ export interface components {
             error: string;
             /** @example Incorrect email or password. */
             error_description: string;
+        };
+        PasskeyDto: {
+            /** @example 3 */
+            id: number;
+            /**
+             * Format: date-time
+             * @description The last login with it; null before the first.
+             * @example 2026-02-01T08:30:00.000Z
+             */
+            last_used_at: string | null;
+            /**
+             * @description Whether it is a synced passkey ("multiDevice") or bound to one authenticator.
+             * @example multiDevice
+             * @enum {string}
+             */
+            device_type: "singleDevice" | "multiDevice";
+            /**
+             * @description How the browser can reach the authenticator.
+             * @example [
+             *       "internal",
+             *       "hybrid"
+             *     ]
+             */
+            transports: string[];
+            /** @example Laptop */
+            name: string;
+            /**
+             * Format: date-time
+             * @example 2026-01-31T12:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * @description Whether the authenticator says it is backed up.
+             * @example true
+             */
+            backed_up: boolean;
+        };
+        PasskeyLoginDto: {
+            /**
+             * @description The `challenge_id` of the login options answered.
+             * @example Qm9uam91ciBsZSBtb25kZQ
+             */
+            challenge_id: string;
+            /** @description The answer of navigator.credentials.get() to the login options. */
+            response: components["schemas"]["PublicKeyCredentialDto"];
+        };
+        PasskeyLoginOptionsDto: {
+            /**
+             * @description Send it back with the answer; good for one login attempt within five minutes.
+             * @example Qm9uam91ciBsZSBtb25kZQ
+             */
+            challenge_id: string;
+            options: components["schemas"]["PasskeyOptionsDto"];
+        };
+        PasskeyOptionsDto: {
+            /**
+             * @description Milliseconds the options are good for.
+             * @example 300000
+             */
+            timeout?: number;
+            /** @description The relying party (creation: {id, name}); login options carry `rpId` instead. */
+            rp?: {
+                [key: string]: unknown;
+            };
+            /** @description Creation options: {id (base64url user handle), name, displayName}. */
+            user?: {
+                [key: string]: unknown;
+            };
+            /** @description Creation options: the signature algorithms accepted. */
+            pubKeyCredParams?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Creation options: the user's passkeys, not to be registered again. */
+            excludeCredentials?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Login options: empty, so the browser offers the user's discoverable passkeys. */
+            allowCredentials?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Creation options: residentKey "required", userVerification "required". */
+            authenticatorSelection?: {
+                [key: string]: unknown;
+            };
+            extensions?: {
+                [key: string]: unknown;
+            };
+            hints?: string[];
+            /** @example V2VsbCBoZWxsbyB0aGVyZSBmcmllbmQ */
+            challenge: string;
+            /**
+             * @description Login options: the relying party id.
+             * @example localhost
+             */
+            rpId?: string;
+            /**
+             * @description Creation options: "none" (no attestation is asked for).
+             * @example none
+             */
+            attestation?: string;
+            /**
+             * @description Login options: "required".
+             * @example required
+             */
+            userVerification?: string;
         };
         ProblemDto: {
             /** @example urn:recipe-api:problem:validation-failed */
@@ -734,6 +953,44 @@ export interface components {
              *     ]
              */
             errors?: components["schemas"]["FieldErrorDto"][];
+        };
+        PublicKeyCredentialDto: {
+            /**
+             * @description The authenticator's response: clientDataJSON with attestationObject (registration) or with
+             *     authenticatorData, signature and userHandle (login), each base64url; transports optional.
+             */
+            response: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Extension outputs; {} when none.
+             * @example {}
+             */
+            clientExtensionResults: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description The credential id, base64url.
+             * @example hU7R8cKqS0yJx4Wc9Y0m8w
+             */
+            id: string;
+            /**
+             * @description The same id, base64url.
+             * @example hU7R8cKqS0yJx4Wc9Y0m8w
+             */
+            rawId: string;
+            /**
+             * @description Always "public-key".
+             * @example public-key
+             * @enum {string}
+             */
+            type: "public-key";
+            /**
+             * @description "platform" or "cross-platform".
+             * @example platform
+             * @enum {string}
+             */
+            authenticatorAttachment?: "platform" | "cross-platform";
         };
         RecipeDto: {
             /** @example 1 */
@@ -796,6 +1053,15 @@ export interface components {
              * @example refresh_token
              */
             grant_type?: string;
+        };
+        RegisterPasskeyDto: {
+            /** @description The answer of navigator.credentials.create() to the registration options. */
+            response: components["schemas"]["PublicKeyCredentialDto"];
+            /**
+             * @description A name to tell passkeys apart; default "Passkey".
+             * @example Laptop
+             */
+            name?: string;
         };
         ResetPasswordDto: {
             /**
@@ -1941,6 +2207,626 @@ export interface operations {
                      *       "title": "Conflict",
                      *       "status": 409,
                      *       "detail": "An authenticator app is already enabled: remove it first."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this client address: wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until a request is allowed again */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:too-many-requests",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from your address: slow down and try again later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PasskeysController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyDto"][];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "This operation needs a bearer access token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PasskeyLoginController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyLoginDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenDto"];
+                };
+            };
+            /** @description RFC 6749 §5.2 error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
+            /** @description Too many requests from this client address: wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until a request is allowed again */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_request",
+                     *       "error_description": "Too many requests from your address: slow down and try again later."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "server_error",
+                     *       "error_description": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OAuthErrorDto"];
+                };
+            };
+        };
+    };
+    PasskeyLoginController_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyLoginOptionsDto"];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this client address: wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until a request is allowed again */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:too-many-requests",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from your address: slow down and try again later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PasskeysController_register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterPasskeyDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyDto"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:validation-failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid; see errors."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "This operation needs a bearer access token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Conflict: this passkey is registered already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:passkey-already-registered",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This passkey is registered already."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Payload Too Large: the body is over BODY_LIMIT_BYTES (100 KiB by default) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is larger than this API accepts."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Unsupported Media Type: send application/json, or a form where the operation lists one */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "This content type is not accepted here: send JSON, or a form where the operation takes one."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this client address: wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until a request is allowed again */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:too-many-requests",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from your address: slow down and try again later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PasskeysController_registrationOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyOptionsDto"];
+                };
+            };
+            /** @description Bad Request: the URL, query or body could not be read or holds characters this API refuses */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request could not be read: check the URL and the HTTP syntax."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /**
+             * @description No valid bearer token, or (RFC 9470) its login is older than STEP_UP_MAX_AGE_MINUTES: `WWW-Authenticate: Bearer error="insufficient_user_authentication", max_age=…`; sign in again.
+             *
+             *     Unauthorized
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "This operation needs a bearer access token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Too many requests from this client address: wait Retry-After seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window (0) */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until a request is allowed again */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:too-many-requests",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests from your address: slow down and try again later."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Service Unavailable: the database did not answer, or the answer took longer than REQUEST_TIMEOUT_SECONDS; try again later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service is not ready: its database is unreachable."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    PasskeysController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The passkey. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:validation-failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "The request is not valid; see errors."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /**
+             * @description No valid bearer token, or (RFC 9470) its login is older than STEP_UP_MAX_AGE_MINUTES: `WWW-Authenticate: Bearer error="insufficient_user_authentication", max_age=…`; sign in again.
+             *
+             *     Unauthorized
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "This operation needs a bearer access token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:recipe-api:problem:not-found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "Recipe was not found."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["ProblemDto"];

@@ -27,8 +27,8 @@ export class RecoveryCodesDto {
 /** Which second factors an account has. */
 export class MfaStatusDto {
   /** The enabled factors. @example ["totp"] */
-  @ApiProperty({ type: [String], enum: ['totp'] })
-  factors: 'totp'[];
+  @ApiProperty({ type: [String], enum: ['totp', 'passkey'] })
+  factors: ('totp' | 'passkey')[];
   /** Recovery codes not used yet. @example 10 */
   @ApiProperty({ type: 'integer' })
   recovery_codes_remaining: number;
