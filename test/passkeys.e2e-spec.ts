@@ -334,6 +334,30 @@ describe('passkeys: registration, list, removal and login with a passkey alone (
       expect(again.statusCode).toBe(404);
     });
   });
+
+  describe('administrator reset', () => {
+    it('should remove the passkeys with the other factors, and refuse their logins after', async () => {
+      const admin = await createUser(t, { superuser: true, scope: 'profile users:admin' });
+      const { user, authenticator } = await withPasskey();
+      const url = `/api/v1/users/${user.id}/mfa`;
+      expect((await t.request({ method: 'GET', url, headers: admin.auth })).json()).toEqual({
+        factors: ['passkey'],
+        recovery_codes_remaining: 0,
+      });
+      expect((await t.request({ method: 'DELETE', url, headers: admin.auth })).statusCode).toBe(
+        204,
+      );
+      expect(await t.sql<Json[]>('SELECT id FROM passkeys WHERE user_id = ?', [user.id])).toEqual(
+        [],
+      );
+      const { challenge_id, options } = await loginOptions();
+      const response = await passkeyLogin({ challenge_id, response: authenticator.get(options) });
+      expect(response.json()).toMatchObject({ error: 'invalid_grant' });
+      expect((await t.request({ method: 'DELETE', url, headers: admin.auth })).statusCode).toBe(
+        404,
+      );
+    });
+  });
 });
 
 describe('passkey login rate limit (e2e)', () => {

@@ -29,7 +29,7 @@ export class MfaAdminController {
     return { factors, recovery_codes_remaining: recoveryCodesRemaining };
   }
 
-  /** Remove a user's second factors and end all of their sessions; logged and mailed (superusers). */
+  /** Remove a user's second factors and passkeys and end all of their sessions; logged and mailed (superusers). */
   @Delete()
   @HttpCode(204)
   @Scopes('users:admin')

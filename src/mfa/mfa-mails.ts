@@ -21,7 +21,7 @@ export function totpRemovedMail(to: string, byAdministrator: boolean): Mail {
     subject: 'Two-step login is off for your Recipe API account',
     text: [
       byAdministrator
-        ? 'An administrator removed the authenticator app and recovery codes from your Recipe API account.'
+        ? 'An administrator removed the authenticator app, recovery codes and passkeys from your Recipe API account.'
         : 'The authenticator app and recovery codes were just removed from your Recipe API account.',
       'Logging in now needs only your password.',
       '',

@@ -90,10 +90,10 @@ export class MfaService {
     await this.removeFactors(user, sessionId);
   }
 
-  /** An administrator's reset: the factors go, and every session of the user with them. */
+  /** An administrator's reset: the factors (passkeys too) go, and every session of the user with them. */
   async resetFactors(userId: number, adminId: number): Promise<void> {
     const user = await this.users.get(userId);
-    await this.removeFactors(user);
+    await this.removeFactors(user, undefined, true);
     this.logger.log(
       { event: 'mfa.reset', userId, adminId },
       'second factors reset by an administrator',
@@ -132,11 +132,16 @@ export class MfaService {
     }
   }
 
-  private async removeFactors(user: User, keepSessionId?: string): Promise<void> {
+  private async removeFactors(
+    user: User,
+    keepSessionId?: string,
+    withPasskeys = false,
+  ): Promise<void> {
     const removed = await this.db.withTransaction(async () => {
       const enabled = await this.totp.isEnabled(user.id);
       await this.totp.remove(user.id); // a pending enrollment goes too
-      if (!enabled) return false;
+      const passkeys = withPasskeys && (await this.passkeys.removeAll(user.id));
+      if (!enabled && !passkeys) return false;
       await this.recoveryCodes.removeAll(user.id);
       await this.sessions.revokeAll(user.id, keepSessionId);
       return true;

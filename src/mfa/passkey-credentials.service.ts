@@ -54,6 +54,12 @@ export class PasskeyCredentialsService {
     return affected === 1;
   }
 
+  /** Removes every passkey of the user (an administrator's reset); true when there was one. */
+  async removeAll(userId: number): Promise<boolean> {
+    const { affected } = await this.passkeys.delete({ userId });
+    return Boolean(affected);
+  }
+
   async remove(userId: number, id: number): Promise<boolean> {
     const { affected } = await this.passkeys.delete({ userId, id });
     return Boolean(affected);

@@ -571,7 +571,7 @@ export interface paths {
         get: operations["MfaAdminController_get"];
         put?: never;
         post?: never;
-        /** Remove a user's second factors and end all of their sessions; logged and mailed (superusers). */
+        /** Remove a user's second factors and passkeys and end all of their sessions; logged and mailed (superusers). */
         delete: operations["MfaAdminController_reset"];
         options?: never;
         head?: never;
