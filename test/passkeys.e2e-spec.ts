@@ -382,3 +382,36 @@ describe('passkey login rate limit (e2e)', () => {
     expect(login.headers['retry-after']).toEqual(expect.any(String));
   });
 });
+
+describe('passkey origins by default (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      WEBAUTHN_RP_ID: RP_ID,
+      FRONTEND_URL: 'https://app.recipes.example/spa/',
+      CORS_ORIGINS: 'https://admin.recipes.example',
+    });
+  });
+  afterAll(() => t.close());
+
+  it("should accept FRONTEND_URL's origin and CORS_ORIGINS when WEBAUTHN_ORIGINS is unset, and no other", async () => {
+    const user = await createUser(t);
+    const authenticator = new SoftAuthenticator(ORIGIN, RP_ID);
+    const register = async (origin: string) => {
+      const options = await t.request({
+        method: 'POST',
+        url: REGISTER_OPTIONS,
+        headers: user.auth,
+      });
+      return t.request({
+        method: 'POST',
+        url: REGISTER,
+        headers: user.auth,
+        payload: { response: authenticator.create(options.json(), { origin }) },
+      });
+    };
+    expect((await register('https://evil.example')).statusCode).toBe(400);
+    expect((await register('https://app.recipes.example')).statusCode).toBe(201);
+    expect((await register('https://admin.recipes.example')).statusCode).toBe(201);
+  });
+});
