@@ -335,6 +335,73 @@ describe('passkeys: registration, list, removal and login with a passkey alone (
     });
   });
 
+  describe('as the second step of a password login', () => {
+    const secondStep = (payload: object) =>
+      t.request({ method: 'POST', url: '/api/v1/auth/login/mfa', payload });
+
+    async function passwordStep(user: TestUser): Promise<string> {
+      const first = await login(t, user.email, PASSWORD);
+      expect(first.statusCode).toBe(400);
+      expect(first.json()).toMatchObject({ error: 'mfa_required', mfa_token: expect.any(String) });
+      return first.json<{ mfa_token: string }>().mfa_token;
+    }
+
+    it('should ask an account with a passkey for a second step and take the passkey: amr pwd and hwk, the token spent', async () => {
+      const { user, authenticator } = await withPasskey();
+      const mfa_token = await passwordStep(user);
+      const { challenge_id, options } = await loginOptions();
+
+      const answer = await secondStep({
+        mfa_token,
+        challenge_id,
+        passkey: authenticator.get(options),
+      });
+
+      expect(answer.statusCode).toBe(200);
+      const claims = decodeJwt(answer.json<{ access_token: string }>().access_token).payload;
+      expect(claims).toMatchObject({ sub: String(user.id), amr: ['pwd', 'hwk'] });
+      const again = await loginOptions();
+      const replay = await secondStep({
+        mfa_token,
+        challenge_id: again.challenge_id,
+        passkey: authenticator.get(again.options),
+      });
+      expect(replay.json()).toMatchObject({ error: 'invalid_grant' });
+    });
+
+    it("should refuse another account's passkey, and a passkey sent with a code, leaving the mfa_token usable", async () => {
+      const { user, authenticator } = await withPasskey();
+      const stranger = await withPasskey();
+      const mfa_token = await passwordStep(user);
+
+      const foreign = await loginOptions();
+      const refused = await secondStep({
+        mfa_token,
+        challenge_id: foreign.challenge_id,
+        passkey: stranger.authenticator.get(foreign.options),
+      });
+      const both = await loginOptions();
+      const mixed = await secondStep({
+        mfa_token,
+        code: '123456',
+        challenge_id: both.challenge_id,
+        passkey: authenticator.get(both.options),
+      });
+      const mine = await loginOptions();
+      const accepted = await secondStep({
+        mfa_token,
+        challenge_id: mine.challenge_id,
+        passkey: authenticator.get(mine.options),
+      });
+
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ error: 'invalid_grant' });
+      expect(mixed.statusCode).toBe(400);
+      expect(mixed.json()).toMatchObject({ error: 'invalid_request' });
+      expect(accepted.statusCode).toBe(200);
+    });
+  });
+
   describe('administrator reset', () => {
     it('should remove the passkeys with the other factors, and refuse their logins after', async () => {
       const admin = await createUser(t, { superuser: true, scope: 'profile users:admin' });
@@ -413,5 +480,54 @@ describe('passkey origins by default (e2e)', () => {
     expect((await register('https://evil.example')).statusCode).toBe(400);
     expect((await register('https://app.recipes.example')).statusCode).toBe(201);
     expect((await register('https://admin.recipes.example')).statusCode).toBe(201);
+  });
+});
+
+describe('passkeys and MFA_REQUIRED_FOR_SUPERUSERS (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ ...ENV, MFA_REQUIRED_FOR_SUPERUSERS: 'true' });
+  });
+  afterAll(() => t.close());
+
+  it('should grant users:admin to a superuser who logs in with a passkey, alone or after the password', async () => {
+    const admin = await createUser(t, { superuser: true, scope: 'profile' });
+    const authenticator = new SoftAuthenticator(ORIGIN, RP_ID);
+    const options = await t.request({ method: 'POST', url: REGISTER_OPTIONS, headers: admin.auth });
+    const registered = await t.request({
+      method: 'POST',
+      url: REGISTER,
+      headers: admin.auth,
+      payload: { response: authenticator.create(options.json()) },
+    });
+    expect(registered.statusCode).toBe(201);
+    const loginOptions = async () =>
+      (await t.request({ method: 'POST', url: LOGIN_OPTIONS })).json<{
+        challenge_id: string;
+        options: Json;
+      }>();
+
+    const alone = await loginOptions();
+    const passkeyOnly = await t.request({
+      method: 'POST',
+      url: LOGIN,
+      payload: { challenge_id: alone.challenge_id, response: authenticator.get(alone.options) },
+    });
+    const { mfa_token } = (await login(t, admin.email, PASSWORD)).json<{ mfa_token: string }>();
+    const second = await loginOptions();
+    const afterPassword = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/login/mfa',
+      payload: {
+        mfa_token,
+        challenge_id: second.challenge_id,
+        passkey: authenticator.get(second.options),
+      },
+    });
+
+    expect(passkeyOnly.statusCode).toBe(200);
+    expect(passkeyOnly.json<{ scope: string }>().scope.split(' ')).toContain('users:admin');
+    expect(afterPassword.statusCode).toBe(200);
+    expect(afterPassword.json<{ scope: string }>().scope.split(' ')).toContain('users:admin');
   });
 });

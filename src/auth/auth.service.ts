@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { OAuthError } from '../common/errors/domain.error.js';
+import { OAuthError, ValidationError } from '../common/errors/domain.error.js';
 import { authConfig, type AuthConfig } from '../config/configuration.js';
 import { CredentialsService } from '../users/credentials.service.js';
 import { PasswordService } from '../users/password.service.js';
@@ -63,13 +63,24 @@ export class AuthService {
 
   /**
    * The second step of a login with a second factor: the `mfa_token` of the password step (live,
-   * unused) and a code; the session it starts authenticated with both (`amr: ["pwd", "otp"]`).
+   * unused) and a code, or the account's passkey; the session it starts authenticated with both
+   * (`amr: ["pwd", "otp"]` or `["pwd", "hwk"]`).
    */
   async loginWithSecondFactor(dto: LoginMfaDto, client: ClientInfo): Promise<TokenDto> {
     const challenge = await this.mfaChallenges.find(dto.mfa_token);
     const user = challenge && (await this.users.findById(challenge.userId));
     if (!challenge || !user?.isActive) throw new OAuthError('invalid_grant', BAD_MFA_TOKEN);
-    if (!(await this.mfa.verifySecondFactor(user.id, dto))) {
+    const method = dto.passkey ? 'hwk' : 'otp';
+    if (dto.passkey) {
+      if (dto.code !== undefined || dto.recovery_code !== undefined) {
+        throw new ValidationError([
+          { field: 'passkey', message: 'send a passkey or a code, not both' },
+        ]);
+      }
+      const response = dto.passkey as unknown as AuthenticationResponseJSON;
+      const owner = await this.passkeys.authenticate(dto.challenge_id!, response);
+      if (owner !== user.id) throw new OAuthError('invalid_grant', PASSKEY_REFUSED);
+    } else if (!(await this.mfa.verifySecondFactor(user.id, dto))) {
       throw new OAuthError('invalid_grant', WRONG_CODE);
     }
     if (!(await this.mfaChallenges.spend(challenge))) {
@@ -80,7 +91,7 @@ export class AuthService {
       user.id,
       scopes.join(' '),
       client,
-      { amr: ['pwd', 'otp'], time: new Date() },
+      { amr: ['pwd', method], time: new Date() },
     );
     return this.tokenResponse(user, session, scopes, refreshToken);
   }

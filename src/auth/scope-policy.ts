@@ -57,14 +57,14 @@ export function grantScopes(user: User, requested: string | undefined): Scope[] 
 
 /**
  * MFA_REQUIRED_FOR_SUPERUSERS: `users:admin` only for a session that authenticated with a second
- * factor (`amr` has `otp`); the other scopes stay, so a superuser can still sign in and enroll one.
+ * factor (`amr` has `otp`, or `hwk`: a passkey verifies its user); the other scopes stay, so a superuser can still sign in and enroll one.
  */
 export function withoutUnprovenAdmin(
   scopes: Scope[],
   amr: string[] | undefined,
   required: boolean,
 ): Scope[] {
-  return required && !amr?.includes('otp')
+  return required && !amr?.some((method) => method === 'otp' || method === 'hwk')
     ? scopes.filter((scope) => scope !== 'users:admin')
     : scopes;
 }

@@ -12,7 +12,7 @@ import { PasskeyCredentialsService } from './passkey-credentials.service.js';
 import { RecoveryCodesService } from './recovery-codes.service.js';
 import { TotpFactorsService, type TotpEnrollment } from './totp-factors.service.js';
 
-/** `passkey`: one or more passkeys, which log in on their own (the password login asks only for `totp`). */
+/** `passkey`: one or more passkeys, which log in on their own or as the second step of a password login. */
 export type Factor = 'totp' | 'passkey';
 
 export interface MfaStatus {
@@ -57,8 +57,13 @@ export class MfaService {
     return { factors, recoveryCodesRemaining };
   }
 
-  hasFactor(userId: number): Promise<boolean> {
-    return this.totp.isEnabled(userId);
+  /** Whether a password login needs a second step: an authenticator app or a passkey. */
+  async hasFactor(userId: number): Promise<boolean> {
+    const [totp, passkey] = await Promise.all([
+      this.totp.isEnabled(userId),
+      this.passkeys.has(userId),
+    ]);
+    return totp || passkey;
   }
 
   /** A new pending TOTP secret; refused while one is enabled (remove it first). */

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { SoftAuthenticator } from '../helpers/soft-authenticator.js';
 
 /**
  * Swagger UI in a real browser against the built server (`node dist/main.js`, as operators run
@@ -423,6 +424,28 @@ describe('Swagger UI: every operation as prefilled', () => {
     const enrollment = (await run('MfaController_enroll')) as { secret: string };
     await run('MfaController_confirm', { code: totp(enrollment.secret) });
     await run('MfaController_remove');
+    // A passkey, added, used and removed. A software authenticator answers for the browser's
+    // (test/browser/passkeys.browser-spec.ts drives Chromium's own), at FRONTEND_URL's default
+    // origin, which WEBAUTHN_ORIGINS allows by default.
+    const authenticator = new SoftAuthenticator('http://localhost:3000', 'localhost');
+    const creation = (await run('PasskeysController_registrationOptions')) as Record<
+      string,
+      unknown
+    >;
+    await run('PasskeysController_register', {
+      response: authenticator.create(creation),
+      name: 'Laptop',
+    });
+    await run('PasskeysController_list');
+    const passkeyLogin = (await run('PasskeyLoginController_options')) as {
+      challenge_id: string;
+      options: Record<string, unknown>;
+    };
+    await run('PasskeyLoginController_login', {
+      challenge_id: passkeyLogin.challenge_id,
+      response: authenticator.get(passkeyLogin.options),
+    });
+    await run('PasskeysController_remove');
     for (const id of [
       'AuthController_me',
       'UsersController_me',

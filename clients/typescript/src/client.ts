@@ -15,10 +15,22 @@ export interface Credentials {
   scope?: string;
 }
 
-/** The second step of a login whose first answered `mfa_required`: one code or a recovery code. */
+/**
+ * The second step of a login whose first answered `mfa_required`: one code, a recovery code, or a
+ * passkey's answer (navigator.credentials.get() to POST /auth/passkeys/login/options, as JSON).
+ */
 export type SecondFactor = { mfa_token: string } & (
-  { code: string; recovery_code?: never } | { recovery_code: string; code?: never }
+  | { code: string; recovery_code?: never; passkey?: never }
+  | { recovery_code: string; code?: never; passkey?: never }
+  | {
+      challenge_id: string;
+      passkey: NonNullable<LoginMfaBody['passkey']>;
+      code?: never;
+      recovery_code?: never;
+    }
 );
+type LoginMfaBody =
+  paths['/api/v1/auth/login/mfa']['post']['requestBody']['content']['application/json'];
 
 export interface RecipeClientOptions {
   /** The API's origin, e.g. `https://api.example.com` (the paths carry `/api/v1`). */
@@ -150,10 +162,9 @@ export function createRecipeClient(options: RecipeClientOptions): RecipeClient {
       throw toError(response, error);
     },
     async loginWithSecondFactor(factor) {
+      // JSON: a passkey's answer is nested.
       const { data, error, response } = await tokenEndpoints.POST('/api/v1/auth/login/mfa', {
         body: factor,
-        bodySerializer: form,
-        headers: FORM,
       });
       if (data) return keep(data);
       throw toError(response, error);

@@ -764,7 +764,7 @@ export interface components {
              */
             mfa_token: string;
             /**
-             * @description The 6-digit code the authenticator app shows now (or send `recovery_code`).
+             * @description The 6-digit code the authenticator app shows now (or send `recovery_code`, or a passkey).
              * @example 123456
              */
             code?: string;
@@ -773,6 +773,10 @@ export interface components {
              * @example abcde-fghij
              */
             recovery_code?: string;
+            /** @description With `passkey`, in place of a code: the `challenge_id` of POST /auth/passkeys/login/options. */
+            challenge_id?: string;
+            /** @description In place of a code: the answer of navigator.credentials.get() to those options; the passkey must be the account's. */
+            passkey?: components["schemas"]["PublicKeyCredentialDto"];
         };
         MeDto: {
             /** @example 1 */
