@@ -7,6 +7,7 @@ import { createServiceModule } from '../../test/helpers/module.js';
 import { OAuthError } from '../common/errors/domain.error.js';
 import { MfaChallengesService } from '../mfa/mfa-challenges.service.js';
 import { MfaService } from '../mfa/mfa.service.js';
+import { PasskeysService } from '../mfa/passkeys.service.js';
 import { CredentialsService } from '../users/credentials.service.js';
 import { passwordAttemptsProviders } from '../users/password-attempts.service.js';
 import { PasswordService } from '../users/password.service.js';
@@ -34,8 +35,9 @@ describe('AuthService', () => {
       CredentialsService,
       ...passwordAttemptsProviders,
       MfaChallengesService,
-      // Accounts here have no second factor (test/mfa.e2e-spec.ts covers those).
+      // Accounts here have no second factor (test/mfa.e2e-spec.ts and passkeys.e2e-spec.ts cover those).
       { provide: MfaService, useValue: { hasFactor: () => Promise.resolve(false) } },
+      { provide: PasskeysService, useValue: {} },
     ]);
     auth = module.get(AuthService);
     users = module.get(UsersService);
