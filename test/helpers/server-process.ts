@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { freePort } from './net.js';
 
@@ -18,14 +19,35 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Runs `npm run build` when dist/main.js is missing or older than a file under src/. */
+const isBuilt = () => existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestSource(join(ROOT, 'src'));
+
+/**
+ * Runs `npm run build` when dist/main.js is missing or older than a file under src/. Specs in
+ * other Vitest workers may ask at the same moment: one builds (a lock directory says who), the
+ * others wait for it, since two builds would empty each other's dist/.
+ */
 export async function ensureBuilt(): Promise<void> {
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestSource(join(ROOT, 'src'))) return;
+  const lock = join(ROOT, 'dist.build-lock');
+  for (;;) {
+    if (isBuilt()) return;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another worker builds (a lock older than the build's timeout is one that crashed).
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 200_000)
+        rmSync(lock, { recursive: true, force: true });
+      await sleep(500);
+    }
+  }
   try {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, timeout: 180_000 });
+    if (!isBuilt())
+      await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, timeout: 180_000 });
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`npm run build failed:\n${stdout}${stderr}`, { cause: error });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
