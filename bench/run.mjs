@@ -247,7 +247,8 @@ async function prepareData(build) {
     ['large', largeUrl, config.large],
   ])) {
     const t = performance.now();
-    await seedRecipes(root, baseEnv, url, count);
+    // The build's own seed script: another build's would apply its own migrations to this database.
+    await seedRecipes(build.dir, baseEnv, url, count);
     log(
       `${build.key}: seeded ${count} recipes into the ${name} database in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );

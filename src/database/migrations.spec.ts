@@ -41,6 +41,29 @@ describe('migrations', () => {
     ).rejects.toThrow(/FOREIGN KEY constraint failed|violates foreign key constraint/);
   });
 
+  it("should let the previous version's session insert, without auth_time or amr, through (rolling upgrades)", async () => {
+    await runSql(dataSource, 'INSERT INTO users (email, hashed_password) VALUES (?, ?)', [
+      'old@example.com',
+      'x',
+    ]);
+    await runSql(
+      dataSource,
+      'INSERT INTO sessions (id, user_id, last_used_at, expires_at, scope) VALUES (?, 1, ?, ?, ?)',
+      [
+        '5b0f1f52-7d0e-4e55-9a3c-0d9c9f1f1a11',
+        '2026-12-05 10:00:00',
+        '2027-01-04 10:00:00',
+        'profile',
+      ],
+    );
+
+    const [row] = await runSql<{ auth_time: unknown; amr: string }[]>(
+      dataSource,
+      'SELECT auth_time, amr FROM sessions',
+    );
+    expect(row).toEqual({ auth_time: expect.anything(), amr: 'pwd' });
+  });
+
   it('should index for keyword search the recipes that exist when the search migration runs', async () => {
     const search = dataSource.migrations.findIndex((migration) =>
       migration.name?.startsWith('RecipeSearch'),

@@ -41,8 +41,12 @@ export class Session {
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
 
-  /** When the user authenticated to start this session: `auth_time` of every token it issues. */
-  @Column({ name: 'auth_time', type: Date })
+  /**
+   * When the user authenticated to start this session: `auth_time` of every token it issues. The
+   * default lets an instance of the previous version, which does not set it, still log in while
+   * a rolling upgrade runs.
+   */
+  @Column({ name: 'auth_time', type: Date, default: () => 'CURRENT_TIMESTAMP' })
   authTime: Date;
 
   /** How they authenticated (RFC 8176 `amr` values, space-separated), e.g. "pwd otp". */
