@@ -44,12 +44,26 @@ export class MfaService {
     private readonly passkeys: PasskeyCredentialsService,
   ) {}
 
+  /** One query: GET /auth/me asks on every call. */
   async status(userId: number): Promise<MfaStatus> {
-    const [totp, passkey, recoveryCodesRemaining] = await Promise.all([
-      this.totp.isEnabled(userId),
-      this.passkeys.has(userId),
-      this.recoveryCodes.remaining(userId),
-    ]);
+    const row = await this.db.tx
+      .createQueryBuilder()
+      .select(
+        'EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = :id AND t.enabled_at IS NOT NULL)',
+        'totp',
+      )
+      .addSelect('EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = :id)', 'passkey')
+      .addSelect(
+        '(SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = :id AND r.used_at IS NULL)',
+        'codes',
+      )
+      .from('users', 'u')
+      .where('u.id = :id', { id: userId })
+      .getRawOne<{ totp: unknown; passkey: unknown; codes: unknown }>();
+    // SQLite answers 0/1 and a number, PostgreSQL booleans and a bigint string.
+    const totp = Number(row?.totp ?? 0) === 1;
+    const passkey = Number(row?.passkey ?? 0) === 1;
+    const recoveryCodesRemaining = Number(row?.codes ?? 0);
     const factors: Factor[] = [
       ...(totp ? ['totp' as const] : []),
       ...(passkey ? ['passkey' as const] : []),
