@@ -73,11 +73,7 @@ export class MfaService {
 
   /** Whether a password login needs a second step: an authenticator app or a passkey. */
   async hasFactor(userId: number): Promise<boolean> {
-    const [totp, passkey] = await Promise.all([
-      this.totp.isEnabled(userId),
-      this.passkeys.has(userId),
-    ]);
-    return totp || passkey;
+    return (await this.status(userId)).factors.length > 0;
   }
 
   /** A new pending TOTP secret; refused while one is enabled (remove it first). */

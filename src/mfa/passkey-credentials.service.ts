@@ -29,10 +29,6 @@ export class PasskeyCredentialsService {
     return this.passkeys.find({ where: { userId }, order: { id: 'ASC' } });
   }
 
-  has(userId: number): Promise<boolean> {
-    return this.passkeys.existsBy({ userId });
-  }
-
   findByCredentialId(credentialId: string): Promise<Passkey | null> {
     return this.passkeys.findOneBy({ credentialId });
   }

@@ -38,10 +38,6 @@ export class RecoveryCodesService {
     return affected === 1;
   }
 
-  remaining(userId: number): Promise<number> {
-    return this.codes.countBy({ userId, usedAt: IsNull() });
-  }
-
   async removeAll(userId: number): Promise<void> {
     await this.codes.delete({ userId });
   }
